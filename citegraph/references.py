@@ -23,6 +23,7 @@ import re
 import unicodedata
 
 from .model import Author, Work
+from .resolve.identifiers import normalize_doi
 
 __all__ = ["parse_reference", "clean_reference", "parse_authors", "parse_author",
            "expand_page_range", "normalize_doi"]
@@ -64,27 +65,6 @@ _DOI = re.compile(r"(?:doi\s*[:.]?\s*|https?://(?:dx\.)?doi\.org/|\bDOI\s+)?(10\
 _PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
 _PMCID = re.compile(r"\b(?:PMCID\s*:?\s*)?(PMC\d{3,9})\b", re.I)
 _URL = re.compile(r"(?:Available (?:from|at)\s*:?\s*)?(https?://\S+)", re.I)
-
-
-def normalize_doi(doi: str) -> str | None:
-    """Lowercase a DOI and strip URL prefixes and trailing punctuation.
-
-    Returns ``None`` when the result is not shaped like a DOI.
-
-    Examples
-    --------
-    >>> normalize_doi("https://doi.org/10.1007/S00586-025-09078-3.")
-    '10.1007/s00586-025-09078-3'
-    """
-    doi = doi.strip()
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi\s*:\s*)", "", doi, flags=re.I)
-    doi = doi.rstrip(".,;:]>")
-    # a closing parenthesis belongs to the DOI only when it also opens one
-    while doi.endswith(")") and doi.count("(") < doi.count(")"):
-        doi = doi[:-1]
-    if not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
-        return None
-    return doi.lower()
 
 
 def _take_identifiers(text: str) -> tuple[str, dict[str, str]]:

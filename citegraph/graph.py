@@ -1,0 +1,77 @@
+"""Resolved works and citations into a ``networkx.DiGraph`` (citing → cited)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+from .resolve import Node, Resolution
+
+__all__ = ["NODE_ATTRIBUTES", "EDGE_ATTRIBUTES", "build_graph", "node_label"]
+
+#: Node attributes and their types, as every export writes them.
+NODE_ATTRIBUTES: dict[str, type] = {
+    "label": str, "title": str, "authors": str, "year": int, "journal": str,
+    "volume": str, "issue": str, "pages": str, "doi": str, "pmid": str, "pmcid": str,
+    "kind": str, "cited_by": int, "et_al": bool,
+}
+#: Edge attributes and their types.
+EDGE_ATTRIBUTES: dict[str, type] = {"position": int, "citation": str}
+
+
+def node_label(node: Node) -> str:
+    """A short label: first author's family name and year ("Li 2025").
+
+    Without an author, the title's first words stand in; without a year, the
+    name stands alone.
+    """
+    work = node.work
+    author = work.first_author
+    if author is not None:
+        name = author.family or author.name
+    elif work.title:
+        words = work.title.split()
+        name = " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    else:
+        name = node.id
+    return f"{name} {work.year}" if work.year else name
+
+
+def _attributes(node: Node) -> dict:
+    work = node.work
+    attrs = {
+        "title": work.title,
+        "authors": "; ".join(a.name for a in work.authors) or None,
+        "et_al": True if work.et_al else None,  # the author list was cut short
+        "year": work.year, "journal": work.journal, "volume": work.volume, "issue": work.issue,
+        "pages": work.pages, "doi": work.doi, "pmid": work.pmid, "pmcid": work.pmcid,
+        "kind": node.kind,
+    }
+    return {k: v for k, v in attrs.items() if v is not None}
+
+
+def build_graph(resolution: Resolution, *, name: str | None = None) -> nx.DiGraph:
+    """The citation graph: one node per resolved work, one edge per citation.
+
+    Node attributes are those of :data:`NODE_ATTRIBUTES`; an unknown value is
+    left out for that node, never written as ``None`` or ``""``.  Labels that
+    would repeat ("Li 2025" twice) get a letter: "Li 2025a", "Li 2025b".
+    """
+    graph = nx.DiGraph(name=name) if name else nx.DiGraph()
+    labels = {node_id: node_label(node) for node_id, node in resolution.nodes.items()}
+    repeats = Counter(labels.values())
+    suffix: Counter[str] = Counter()
+    for node_id, node in resolution.nodes.items():
+        label = labels[node_id]
+        if repeats[label] > 1:
+            label += "abcdefghijklmnopqrstuvwxyz"[suffix[label] % 26]
+            suffix[labels[node_id]] += 1
+        graph.add_node(node_id, label=label, **_attributes(node))
+    for citation in resolution.citations:
+        attrs = {"position": citation.position, "citation": citation.citation}
+        graph.add_edge(citation.citing, citation.cited,
+                       **{k: v for k, v in attrs.items() if v is not None})
+    for node_id, degree in graph.in_degree():
+        graph.nodes[node_id]["cited_by"] = degree
+    return graph
