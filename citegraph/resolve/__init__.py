@@ -117,7 +117,7 @@ class _Groups:
             {name: getattr(m.work, name) for name in _ID_FIELDS if getattr(m.work, name)}
             for m in mentions]
         self.rule: dict[int, str] = {}  # absorbed root -> rule that joined its group
-        self.conflicts = 0
+        self.conflicts: set[frozenset[int]] = set()  # pairs of groups kept apart
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -131,7 +131,7 @@ class _Groups:
             return True
         ids_a, ids_b = self.ids[ra], self.ids[rb]
         if any(ids_a[k] != ids_b[k] for k in ids_a.keys() & ids_b.keys()):
-            self.conflicts += 1
+            self.conflicts.add(frozenset((ra, rb)))
             return False
         if ra > rb:  # keep the earliest mention as the root: stable output
             ra, rb = rb, ra
@@ -256,5 +256,5 @@ def resolve_records(records: Iterable[Record]) -> Resolution:
             citations.append(citation)
 
     return Resolution(nodes=nodes, citations=tuple(citations), mentions=tuple(mentions),
-                      merged_by=dict(merged_by), conflicts=groups.conflicts)
+                      merged_by=dict(merged_by), conflicts=len(groups.conflicts))
 

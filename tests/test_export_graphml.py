@@ -1,0 +1,61 @@
+"""GraphML as Gephi reads it: keys named by attribute, one type each, text escaped."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from lxml import etree
+
+from citegraph.export.graphml import write_graphml
+
+NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
+HOSTILE = '<img src=x onerror=alert(1)> & "quotes" </graphml>'
+
+
+@pytest.fixture()
+def graph():
+    g = nx.DiGraph(name="test")
+    g.add_node("doi:10.1000/a", label="Li 2025", title=HOSTILE, year=2025, kind="record", cited_by=0,
+               authors="Müller M; Ø Åberg", et_al=True)
+    g.add_node("ref:abc", label="Yahanda 2019", title="Bell\x07 and\x0b tab", year=2019, kind="reference",
+               cited_by=1)
+    g.add_edge("doi:10.1000/a", "ref:abc", position=1, citation="Yahanda AT (2019) ...")
+    return g
+
+
+def test_round_trip_through_networkx(tmp_path, graph):
+    path = write_graphml(graph, tmp_path / "g.graphml")
+    back = nx.read_graphml(path)
+    assert set(back.nodes) == set(graph.nodes) and set(back.edges) == set(graph.edges)
+    assert back.nodes["doi:10.1000/a"]["title"] == HOSTILE  # escaped on the way out, intact on the way in
+    assert back.nodes["doi:10.1000/a"]["year"] == 2025
+    assert back.nodes["ref:abc"]["title"] == "Bell and tab"  # control characters XML cannot carry: dropped
+    assert back.edges["doi:10.1000/a", "ref:abc"] == {"position": 1, "citation": "Yahanda AT (2019) ..."}
+
+
+def test_keys_have_their_names_as_ids_and_one_type(tmp_path, graph):
+    root = etree.parse(str(write_graphml(graph, tmp_path / "g.graphml"))).getroot()
+    keys = root.findall("g:key", NS)
+    assert keys and all(k.get("id") == k.get("attr.name") for k in keys)
+    node_keys = [k.get("id") for k in keys if k.get("for") == "node"]
+    assert len(node_keys) == len(set(node_keys))
+    types = {k.get("id"): k.get("attr.type") for k in keys if k.get("for") == "node"}
+    assert types["label"] == "string" and types["year"] in {"int", "long"} and types["et_al"] == "boolean"
+    # the hostile title is text of a data element, not markup
+    assert root.find(".//g:data[@key='title']", NS).text == HOSTILE
+    assert not root.findall(".//img")
+
+
+def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, graph):
+    path = tmp_path / "g.graphml"
+    write_graphml(graph, path)
+    before = path.read_bytes()
+    broken = graph.copy()
+    broken.nodes["ref:abc"]["bad"] = object()  # networkx cannot write this
+    with pytest.raises(Exception):
+        write_graphml(broken, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["g.graphml"]  # no temporary file left behind

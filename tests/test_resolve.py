@@ -1,0 +1,131 @@
+"""The resolver's stages, on a truth table of pairs that must and must not merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from citegraph.model import Author, Record, Source, Work
+from citegraph.resolve import resolve_records
+from citegraph.resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from citegraph.resolve.keys import citation_key, fold, title_key
+
+SRC = Source("test.txt", "test")
+LI = (Author("Li N", "Li", "N"), Author("Gao S", "Gao", "S"))
+TITLE = "Thoracic spine metastases from lung cancer treated by endoscopic surgery"
+
+
+def ref(**fields) -> Work:
+    base = dict(title=TITLE, authors=LI, year=2025, journal="Eur Spine J", volume="34",
+                pages="3549-3556")
+    base.update(fields)
+    return Work(**base)
+
+
+def resolve_pair(a: Work, b: Work):
+    """Two records, each citing one work: do the two cited works become one node?"""
+    r1 = Record(Work(title="Citing one", doi="10.1000/citing-one"), SRC, references=(a,))
+    r2 = Record(Work(title="Citing two", doi="10.1000/citing-two"), SRC, references=(b,))
+    res = resolve_records([r1, r2])
+    return res, len(res.nodes) == 3
+
+
+# (id, a, b, should merge)
+TRUTH_TABLE = [
+    ("same-doi-different-case-and-prefix", ref(doi="10.1007/ABC"), ref(doi="https://doi.org/10.1007/abc"), True),
+    ("same-pmid-different-titles", ref(pmid="123", title="A"), ref(pmid="0123", title="B"), True),
+    ("same-pmcid-with-and-without-prefix", ref(pmcid="PMC42"), ref(pmcid="42"), True),
+    ("two-different-dois-same-everything-else", ref(doi="10.1000/a"), ref(doi="10.1000/b"), False),
+    ("two-different-pmids-same-title", ref(pmid="1"), ref(pmid="2"), False),
+    ("same-title-different-year", ref(), ref(year=2024), False),
+    ("same-title-different-first-author", ref(), ref(authors=(Author("Gao S", "Gao", "S"),)), False),
+    ("et-al-variant-of-the-author-list", ref(), ref(authors=LI[:1], et_al=True), True),
+    ("initials-vs-full-given-names", ref(), ref(authors=(Author("Ningdao Li", "Li", "Ningdao"),)), True),
+    ("title-case-and-punctuation", ref(), ref(title=TITLE.upper() + "."), True),
+    ("accented-vs-plain-family-name",
+     ref(authors=(Author("Müller M", "Müller", "M"),)), ref(authors=(Author("Muller M", "Muller", "M"),)), True),
+    ("no-title-same-volume-and-first-page", ref(title=None), ref(title=None, pages="3549"), True),
+    ("no-title-different-first-page", ref(title=None), ref(title=None, pages="3550-3556"), False),
+    ("doi-on-one-side-only", ref(doi="10.1000/x"), ref(), True),
+]
+
+
+@pytest.mark.parametrize("a, b, merge", [t[1:] for t in TRUTH_TABLE], ids=[t[0] for t in TRUTH_TABLE])
+def test_truth_table(a, b, merge):
+    res, merged = resolve_pair(a, b)
+    assert merged is merge
+
+
+def test_conflicting_dois_are_counted_and_never_share_a_node():
+    res, merged = resolve_pair(ref(doi="10.1000/a"), ref(doi="10.1000/b"))
+    assert not merged
+    assert res.conflicts == 1
+    assert all(len(node.ids.get("doi", ())) <= 1 for node in res.nodes.values())
+
+
+def test_no_chaining_through_a_mention_without_identifiers():
+    """a (doi 1) ~ b (no id) ~ c (doi 2): b may join one of them, a and c stay apart."""
+    records = [Record(Work(title=f"Citing {i}", doi=f"10.1000/citing-{i}"), SRC, references=(w,))
+               for i, w in enumerate([ref(doi="10.1000/one"), ref(), ref(doi="10.1000/two")])]
+    res = resolve_records(records)
+    dois = [node.ids.get("doi", ()) for node in res.nodes.values()]
+    assert ("10.1000/one",) in dois and ("10.1000/two",) in dois
+    assert not any(len(d) > 1 for d in dois)
+
+
+def test_a_record_and_a_reference_to_it_are_one_node_and_the_record_wins():
+    record = Record(ref(journal="European Spine Journal", abstract="Full text"), SRC)
+    citing = Record(Work(title="Later", doi="10.1000/later"), SRC, references=(ref(journal="Eur Spine J"),))
+    res = resolve_records([record, citing])
+    assert len(res.nodes) == 2
+    node = next(n for n in res.nodes.values() if n.kind == "record" and n.work.title == TITLE)
+    assert node.work.journal == "European Spine Journal"
+    assert res.merged_by == {"key": 1}
+    assert [(c.citing, c.cited) for c in res.citations] == [("doi:10.1000/later", node.id)]
+
+
+def test_cited_by_entries_cite_the_record():
+    record = Record(Work(title="Seed", pmid="5"), SRC, cited_by=(Work(title="Citer", pmid="9"),))
+    res = resolve_records([record])
+    assert res.nodes["pmid:9"].kind == "citing"
+    assert [(c.citing, c.cited, c.position) for c in res.citations] == [("pmid:9", "pmid:5", None)]
+
+
+def test_node_id_prefers_doi_then_pmid_then_pmcid_then_hash():
+    works = [ref(doi="10.1000/D", pmid="7", pmcid="PMC7"),
+             ref(title="Other work on spines", pmid="8", pmcid="PMC8", pages="1"),
+             ref(title="Third work on spines", pmcid="PMC9", pages="2"), ref(title="Fourth work on spines", pages="3")]
+    res = resolve_records([Record(Work(title="Citing", doi="10.1000/c"), SRC, references=tuple(works))])
+    ids = sorted(res.nodes)
+    assert ids[:4] == ["doi:10.1000/c", "doi:10.1000/d", "pmcid:PMC9", "pmid:8"]
+    assert ids[4].startswith("ref:") and len(ids[4]) == len("ref:") + 12
+
+
+def test_positions_and_citation_text_are_kept_and_repeated_references_count_once():
+    refs = (ref(raw="first as written"), ref(title="Another spine study entirely", pages="10", raw="second"),
+            ref(raw="dup"))
+    res = resolve_records([Record(Work(title="Citing", doi="10.1000/c"), SRC, references=refs)])
+    assert [(c.position, c.citation) for c in res.citations] == [(1, "first as written"), (2, "second")]
+
+
+def test_a_work_citing_itself_gets_no_edge():
+    res = resolve_records([Record(ref(doi="10.1000/self"), SRC, references=(ref(doi="10.1000/SELF"),))])
+    assert len(res.nodes) == 1 and res.citations == ()
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("doi:10.1000/XYZ.", "10.1000/xyz"), ("https://dx.doi.org/10.1000/a(b)c).", "10.1000/a(b)c"),
+    ("10.1000", None), ("", None)], ids=["doi-prefix-case-dot", "doi-url-parentheses", "doi-no-suffix", "doi-empty"])
+def test_normalize_doi(raw, clean):
+    assert normalize_doi(raw) == clean
+
+
+def test_normalize_pmid_and_pmcid():
+    assert [normalize_pmid(x) for x in ("42", "0", "-3", "4x", 17)] == ["42", None, None, None, "17"]
+    assert [normalize_pmcid(x) for x in ("pmc1", "PMC0", "12", "PMC 3")] == ["PMC1", None, "PMC12", "PMC3"]
+
+
+def test_keys_need_enough_to_tell_works_apart():
+    assert title_key(ref(title="On spines")) is None  # two significant words: too few
+    assert title_key(ref(year=None)) is None
+    assert citation_key(ref(volume=None)) is None
+    assert fold("Ærøskøbing – Ça va?") == "ærøskøbing ca va"
