@@ -4,37 +4,67 @@ One module per format, each with the same three names:
 
 * ``NAME``: the format's name (``"pubmed-page"``);
 * ``sniff(head) -> bool``: a cheap look at the first few kilobytes of text;
-* ``parse(text, path) -> Iterator[Record | Skipped]``: the records of one file.
-  A record that cannot be read is yielded as :class:`~citegraph.model.Skipped`,
-  so one bad record never loses the others.
+* ``read(stream, path) -> Iterator[Record | Skipped]``: the records of one
+  file, streamed from a binary file object (already gunzipped); a record that
+  cannot be read is yielded as :class:`~citegraph.model.Skipped`, so one bad
+  record never loses the others;
+* ``parse(text, path)``: the same from a string, for tests and small inputs.
 
 This module finds the inputs (files, folders, globs, ``-`` for stdin), opens
-them (gzip too), decodes them, detects their format from their content and
-hands them to the right module.
+them (gzip too), detects their format from their content and hands the open
+stream to the right module.  :func:`text_stream` and :func:`decode` turn bytes
+into text the same way for every text format.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import gzip
+import importlib
+import io
 import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from functools import cache
 from types import ModuleType
+from typing import BinaryIO
 
 from ..errors import FormatError, InputError
 from ..model import Record, Skipped, Source
-from . import pubmed_page
 
-__all__ = ["FORMATS", "decode", "detect_format", "expand_inputs", "read_bytes", "read_records"]
+__all__ = ["FORMAT_MODULES", "formats", "decode", "detect_format", "expand_inputs", "open_input",
+           "read_bytes", "read_records", "sniff_encoding", "text_stream"]
 
 log = logging.getLogger(__name__)
 
-#: Formats in the order they are tried: the most specific sniff first.
-FORMATS: tuple[ModuleType, ...] = (pubmed_page,)
-_BY_NAME = {module.NAME: module for module in FORMATS}
+#: Format modules in the order their ``sniff`` is tried: the most specific
+#: first, the PubMed page (plain text that merely mentions PubMed) last.
+#: They are imported on first use, so that start-up pays for none of them.
+FORMAT_MODULES: tuple[str, ...] = (
+    "pubmed_xml", "jats", "crossref", "openalex", "medline", "wos", "ris", "bibtex", "scopus",
+    "pubmed_page",
+)
 _HEAD = 64 * 1024
+
+
+@cache
+def formats() -> tuple[ModuleType, ...]:
+    """The format modules, imported, in sniffing order."""
+    loaded = []
+    for name in FORMAT_MODULES:
+        try:
+            loaded.append(importlib.import_module(f"{__name__}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            log.debug("format module %s is not there yet", name)
+    return tuple(loaded)
+
+
+def _by_name() -> dict[str, ModuleType]:
+    return {module.NAME: module for module in formats()}
 
 
 def decode(data: bytes) -> str:
@@ -57,25 +87,70 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_bytes(path: str) -> bytes:
-    """The content of ``path`` (``-`` is stdin), gunzipped when it is gzip."""
+def sniff_encoding(head: bytes) -> str:
+    """The encoding to read a file with, from its first bytes.
+
+    BOMs decide; else UTF-8 if the head decodes as UTF-8 (a character cut at
+    the end of the head is allowed), else cp1252.
+    """
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return "cp1252"
+    return "utf-8"
+
+
+def text_stream(stream: BinaryIO) -> io.TextIOWrapper:
+    """A text view of a binary stream: encoding sniffed, CRLF and CR read as newlines.
+
+    A byte the chosen encoding cannot decode becomes U+FFFD: decoding never raises.
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+    encoding = sniff_encoding(buffered.peek(_HEAD)[:_HEAD])
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
+
+
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[BinaryIO]:
+    """A binary stream of ``path`` (``-`` is stdin), gunzipped when it is gzip.
+
+    Errors become :class:`~citegraph.errors.InputError` naming the file.
+    """
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            raw: BinaryIO = io.BytesIO(sys.stdin.buffer.read())
         else:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
+            raw = open(path, "rb")
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
         raise InputError(path, "is a folder") from None
     except PermissionError:
         raise InputError(path, "permission denied") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(path, f"cannot be read ({exc})") from None
-    return data
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    with raw:
+        magic = raw.read(2)
+        raw.seek(0)
+        if magic == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=raw) as unpacked:
+                yield unpacked  # type: ignore[misc]
+        else:
+            yield raw
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole content of ``path`` (``-`` is stdin), gunzipped when it is gzip."""
+    with open_input(path) as stream:
+        try:
+            return stream.read()
+        except (OSError, EOFError) as exc:
+            raise InputError(path, f"cannot be read ({exc})") from None
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
@@ -105,14 +180,25 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
             raise InputError(name, "no such file")
 
 
-def detect_format(text: str, path: str = "<string>") -> ModuleType:
-    """The format module whose ``sniff`` accepts the start of ``text``."""
-    head = text[:_HEAD]
-    for module in FORMATS:
+def detect_format(head: str, path: str = "<string>") -> ModuleType:
+    """The format module whose ``sniff`` accepts ``head``, the start of a file as text."""
+    head = head[:_HEAD]
+    for module in formats():
         if module.sniff(head):
             return module
-    known = ", ".join(_BY_NAME)
+    known = ", ".join(_by_name())
     raise FormatError(path, f"not in a format citegraph reads (known: {known})")
+
+
+def _head(stream: BinaryIO, path: str) -> str:
+    try:
+        data = stream.read(_HEAD)
+        stream.seek(0)
+    except (OSError, EOFError) as exc:
+        raise InputError(path, f"cannot be read ({exc})") from None
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    return data.decode(sniff_encoding(data), errors="replace")
 
 
 def read_records(inputs: Iterable[str], *, format: str | None = None) -> Iterator[Record | Skipped]:
@@ -133,17 +219,15 @@ def read_records(inputs: Iterable[str], *, format: str | None = None) -> Iterato
     InputError
         At once, before anything is read, when an input names nothing.
     """
-    if format is not None and format not in _BY_NAME:
-        raise FormatError("<option>", f"unknown format {format!r} (known: {', '.join(_BY_NAME)})")
+    by_name = _by_name()
+    if format is not None and format not in by_name:
+        raise FormatError("<option>", f"unknown format {format!r} (known: {', '.join(by_name)})")
     paths = list(expand_inputs(inputs))
     for path in paths:
         try:
-            text = decode(read_bytes(path))
-            if not text.strip():
-                raise InputError(path, "file is empty")
-            module = _BY_NAME[format] if format else detect_format(text, path)
+            with open_input(path) as stream:
+                module = by_name[format] if format else detect_format(_head(stream, path), path)
+                log.debug("%s: reading as %s", path, module.NAME)
+                yield from module.read(stream, path)
         except InputError as exc:
             yield Skipped(Source(path, format or "unknown"), exc.reason)
-            continue
-        log.debug("%s: reading as %s", path, module.NAME)
-        yield from module.parse(text, path)

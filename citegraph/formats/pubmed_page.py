@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import clean_reference, normalize_doi, parse_author, parse_reference
 
-__all__ = ["NAME", "sniff", "parse", "parse_pubmed_text", "parse_pubmed_html"]
+__all__ = ["NAME", "sniff", "read", "parse", "parse_pubmed_text", "parse_pubmed_html"]
 
 NAME = "pubmed-page"
 
@@ -139,6 +139,13 @@ def sniff(head: str) -> bool:
     if re.search(r"^PMID- ", head, re.M):  # MEDLINE text
         return False
     return bool(re.search(r"pubmed|ncbi\.nlm\.nih\.gov|National Library of Medicine", head, re.I))
+
+
+def read(stream, path: str = "<stream>") -> Iterator[Record | Skipped]:
+    """Read one PubMed page from a binary stream (pages are small: read whole)."""
+    from . import decode  # the package's one decoder: BOMs, UTF-16, cp1252 fallback
+
+    return parse(decode(stream.read()), path)
 
 
 def parse(text: str, path: str = "<string>") -> Iterator[Record | Skipped]:
@@ -346,8 +353,8 @@ def ids_from_urls(urls: tuple[str, ...] | list[str]) -> dict[str, str]:
 
     Examples
     --------
-    >>> ids_from_urls(["https://pubmed.ncbi.nlm.nih.gov/31728223/", "https://doi.org/10.1/X"])
-    {'pmid': '31728223', 'doi': '10.1/x'}
+    >>> ids_from_urls(["https://pubmed.ncbi.nlm.nih.gov/31728223/", "https://doi.org/10.1000/X"])
+    {'pmid': '31728223', 'doi': '10.1000/x'}
     """
     found: dict[str, str] = {}
     for url in urls:
