@@ -72,6 +72,8 @@ class Work:
 
     The citing article of a record and every entry of its reference list are both
     ``Work`` objects.  ``raw`` keeps the original string of a reference.
+    ``journal`` holds the container: a journal, or the book or proceedings a
+    chapter or paper appeared in.
     ``et_al`` says the author list was cut short ("et al."); it is a flag, never
     an author.
     """
@@ -93,6 +95,11 @@ class Work:
     abstract: str | None = None
     keywords: tuple[str, ...] = ()
     publication_types: tuple[str, ...] = ()
+    editors: tuple[Author, ...] = ()
+    publisher: str | None = None
+    place: str | None = None
+    arxiv: str | None = None
+    confidence: float | None = None  # how sure the reference parser is, 0..1
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -122,7 +129,7 @@ class Work:
             value = getattr(self, f.name)
             if value is None or value == () or value is False:
                 continue
-            if f.name == "authors":
+            if f.name in ("authors", "editors"):
                 value = [a.as_json() for a in value]
             elif isinstance(value, tuple):
                 value = list(value)
