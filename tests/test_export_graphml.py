@@ -49,13 +49,39 @@ def test_keys_have_their_names_as_ids_and_one_type(tmp_path, graph):
     assert not root.findall(".//img")
 
 
-def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, graph):
+def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, graph, monkeypatch):
+    import citegraph.export.graphml as module
+
     path = tmp_path / "g.graphml"
     write_graphml(graph, path)
     before = path.read_bytes()
-    broken = graph.copy()
-    broken.nodes["ref:abc"]["bad"] = object()  # networkx cannot write this
-    with pytest.raises(Exception):
-        write_graphml(broken, path)
+
+    def dies_halfway(g):
+        yield "<?xml version='1.0'?><graphml>"
+        raise RuntimeError("killed mid-write")
+
+    monkeypatch.setattr(module, "generate_graphml", dies_halfway)
+    with pytest.raises(RuntimeError):
+        write_graphml(graph, path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["g.graphml"]  # no temporary file left behind
+
+
+def test_mixed_and_odd_values_get_one_type_each(tmp_path):
+    g = nx.DiGraph()
+    g.add_node("a", volume=34, score=1, flag=True, tags=["x", "y"], missing=None, nan=float("nan"))
+    g.add_node("b", volume="34A", score=0.5, flag=1)
+    back = nx.read_graphml(write_graphml(g, tmp_path / "g.graphml"))
+    assert back.nodes["a"] == {"volume": "34", "score": 1.0, "flag": "true", "tags": "x; y"}
+    assert back.nodes["b"] == {"volume": "34A", "score": 0.5, "flag": "1"}
+
+
+def test_an_edge_attribute_named_like_a_node_attribute_gets_its_own_key(tmp_path):
+    g = nx.DiGraph(name="n")
+    g.add_node("a", weight="heavy")
+    g.add_edge("a", "b", weight=2)
+    root = etree.parse(str(write_graphml(g, tmp_path / "g.graphml"))).getroot()
+    ids = [k.get("id") for k in root.findall("g:key", NS)]
+    assert len(ids) == len(set(ids))
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    assert back.nodes["a"]["weight"] == "heavy" and back.edges["a", "b"]["weight"] == 2
