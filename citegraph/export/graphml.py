@@ -80,16 +80,30 @@ def attribute_types(items: Iterator[Mapping[str, Any]]) -> dict[str, str]:
     return types
 
 
-def _value(value: Any, kind: str) -> str:
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind in ("long", "double"):
-        return repr(value) if isinstance(value, float) else str(value)
+def _text(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, bool):
         value = "true" if value else "false"
-    return escape(xml_safe(str(value)))
+    elif not isinstance(value, str):
+        value = str(value)
+    if not value.isprintable():  # fast path: most text has no control characters
+        value = _NOT_XML.sub("", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    return value
+
+
+def _value(value: Any, kind: str) -> str:
+    if kind == "string":
+        return _text(value)
+    if kind == "boolean":
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _data(attrs: Mapping[str, Any], tags: Mapping[str, str], types: Mapping[str, str]) -> str:
+    return "".join(f"{tags[k]}{_value(v, types[k])}</data>" for k, v in attrs.items() if _known(v))
 
 
 def generate_graphml(graph: nx.Graph) -> Iterator[str]:
@@ -127,23 +141,23 @@ def generate_graphml(graph: nx.Graph) -> Iterator[str]:
     direction = "directed" if graph.is_directed() else "undirected"
     out.append(f'<graph id="G" edgedefault="{direction}">\n')
     for name, value in graph_attrs.items():
-        out.append(f'<data key={quoteattr(ids["graph", name])}>'
-                   f'{_value(value, graph_types[name])}</data>\n')
+        out.append(f'<data key={quoteattr(ids["graph", name])}>{_value(value, graph_types[name])}</data>\n')
     yield "".join(out)
 
+    node_tags = {name: f"<data key={quoteattr(ids['node', name])}>" for name in node_types}
+    edge_tags = {name: f"<data key={quoteattr(ids['edge', name])}>" for name in edge_types}
+    quoted: dict[Any, str] = {}  # node -> its id as an XML attribute value, computed once
     batch: list[str] = []
     for node, attrs in graph.nodes(data=True):
-        data = "".join(f'<data key={quoteattr(ids["node", k])}>{_value(v, node_types[k])}</data>'
-                       for k, v in attrs.items() if _known(v))
-        node_id = quoteattr(xml_safe(str(node)))
+        data = _data(attrs, node_tags, node_types)
+        node_id = quoted[node] = quoteattr(xml_safe(str(node)))
         batch.append(f"<node id={node_id}>{data}</node>\n" if data else f"<node id={node_id}/>\n")
         if len(batch) >= 5000:
             yield "".join(batch)
             batch = []
     for u, v, attrs in graph.edges(data=True):
-        data = "".join(f'<data key={quoteattr(ids["edge", k])}>{_value(x, edge_types[k])}</data>'
-                       for k, x in attrs.items() if _known(x))
-        ends = f"source={quoteattr(xml_safe(str(u)))} target={quoteattr(xml_safe(str(v)))}"
+        data = _data(attrs, edge_tags, edge_types) if attrs else ""
+        ends = f"source={quoted[u]} target={quoted[v]}"
         batch.append(f"<edge {ends}>{data}</edge>\n" if data else f"<edge {ends}/>\n")
         if len(batch) >= 5000:
             yield "".join(batch)
