@@ -72,16 +72,105 @@ def _default_name(inputs: Sequence[str]) -> str:
     return "citegraph"
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from .export import EXPORTS, write_graph
-    from .graph import build_graph
-    from .resolve import resolve_records
+def _years(text: str) -> tuple[int | None, int | None]:
+    """``--years``: "2000-2010", "2000-", "-2010" or "2005" (argparse type)."""
+    m = re.fullmatch(r"\s*(\d{4})?\s*-\s*(\d{4})?\s*|\s*(\d{4})\s*", text)
+    if not m or not any(m.groups()):
+        raise argparse.ArgumentTypeError(f"wants A-B, A- or -B (four-digit years), not {text!r}")
+    if m.group(3):
+        return int(m.group(3)), int(m.group(3))
+    first, last = (int(g) if g else None for g in m.groups()[:2])
+    return first, last
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+
+def _formats(text: str) -> list[str]:
+    from .export import EXPORTS
+
+    formats = [f.strip() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in EXPORTS]
     if unknown or not formats:
         raise _Usage(f"unknown --format {','.join(unknown) or '(empty)'}; "
                      f"choose from {','.join(EXPORTS)}")
+    return formats
+
+
+def _apply_views(graph, args: argparse.Namespace):
+    """The view the options ask for, with metrics computed within it."""
+    from . import analysis
+
+    analysis.add_metrics(graph)
+    notes = []
+    if args.years:
+        graph = analysis.years(graph, *args.years)
+        notes.append("years {}-{}".format(*(y or "" for y in args.years)))
+    if args.records_only:
+        graph = analysis.records_only(graph)
+        notes.append("records only")
+    if args.around:
+        try:
+            graph = analysis.around(graph, args.around, args.radius)
+        except KeyError as exc:
+            raise CitegraphError(exc.args[0]) from None
+        notes.append(f"around {graph.graph['center']} (radius {args.radius})")
+    if args.min_citations:
+        graph = analysis.min_citations(graph, args.min_citations)
+        notes.append(f"cited at least {args.min_citations} times")
+    if args.main_path:
+        path = analysis.main_path(analysis.records_only(graph))
+        for node in path:
+            graph.nodes[node]["main_path"] = True
+        for a, b in zip(path, path[1:]):
+            graph.edges[b, a]["main_path"] = True
+        notes.append(f"main path of {len(path)} records")
+    if args.cocitation or args.coupling:
+        build = analysis.cocitation if args.cocitation else analysis.coupling
+        name = graph.graph.get("name")
+        graph = build(graph, args.min_weight)
+        graph.graph["name"] = name
+        community = analysis.communities(graph)
+        for node, attrs in graph.nodes(data=True):
+            attrs["degree"] = graph.degree(node)
+            attrs["weight"] = graph.degree(node, weight="weight")
+            attrs["community"] = community.get(node, 0)
+        notes.append(f"{graph.graph['relation']}, weight >= {args.min_weight}")
+    elif notes:
+        analysis.add_metrics(graph)
+    if notes:
+        graph.graph["view"] = "; ".join(notes)
+    return graph
+
+
+def _write(graph, args: argparse.Namespace, name: str, progress: _Progress) -> list[Path]:
+    from .export import EXPORTS, write_graph
+
+    written: list[Path] = []
+    for fmt in _formats(args.format):
+        progress.update(f"writing {fmt}", force=True)
+        written += write_graph(graph, fmt, Path(args.output) / f"{name}{EXPORTS[fmt][0]}")
+    progress.done()
+    return written
+
+
+def _open(written: list[Path]) -> None:
+    html = next((p for p in written if p.suffix == ".html"), None)
+    if html is None:
+        print("citegraph: --open needs the html format", file=sys.stderr)
+    else:
+        import webbrowser
+        webbrowser.open(html.resolve().as_uri())
+
+
+def _graph_line(graph) -> str:
+    view = graph.graph.get("view")
+    return (f"graph     {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+            + (f" ({view})" if view else ""))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .graph import build_graph
+    from .resolve import resolve_records
+
+    _formats(args.format)  # a usage error before any work
     progress = _Progress(not args.quiet)
     records, skipped = _read(args.inputs, progress)
     for item in skipped:
@@ -96,22 +185,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     name = args.name or _default_name(args.inputs)
     resolution = resolve_records(records)
-    graph = build_graph(resolution, name=name)
-    out_dir = Path(args.output)
-    written = []
-    for fmt in formats:
-        progress.update(f"writing {fmt}", force=True)
-        written.append(write_graph(graph, fmt, out_dir / f"{name}{EXPORTS[fmt][0]}"))
-    progress.done()
+    full = build_graph(resolution, name=name)
+    graph = _apply_views(full, args)
+    written = _write(graph, args, name, progress)
 
     merged = resolution.merged_by
     lines = [
         f"read      {len(records)} record{'s' * (len(records) != 1)} from "
         f"{len({r.source.path for r in records})} file(s): "
         f"{resolution.count('reference')} references, {resolution.count('citing')} citing works",
-        f"graph     {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+        f"resolved  {len(resolution.nodes)} works, {len(resolution.citations)} citations "
         f"(mentions merged: {merged.get('id', 0)} by identifier, {merged.get('key', 0)} by key; "
         f"{resolution.conflicts} kept apart for conflicting identifiers)",
+        _graph_line(graph),
     ]
     if skipped:
         lines.append(f"skipped   {len(skipped)}: " + "; ".join(str(s) for s in skipped[:3])
@@ -119,12 +205,70 @@ def cmd_build(args: argparse.Namespace) -> int:
     lines += [f"wrote     {path}" for path in written]
     print("\n".join(lines))
     if args.open:
-        html = next((p for p in written if p.suffix == ".html"), None)
-        if html is None:
-            print("citegraph: --open needs the html format", file=sys.stderr)
-        else:
-            import webbrowser
-            webbrowser.open(html.resolve().as_uri())
+        _open(written)
+    return 0
+
+
+def _read_graphml(path: str):
+    import networkx as nx
+
+    from .errors import InputError
+
+    try:
+        graph = nx.read_graphml(path, force_multigraph=False)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except Exception as exc:  # networkx raises several kinds on bad GraphML
+        raise InputError(path, f"not a GraphML file ({exc})") from None
+    if not any("kind" in attrs for _, attrs in graph.nodes(data=True)):
+        raise InputError(path, "not a graph written by citegraph (its nodes have no 'kind')")
+    graph.graph.setdefault("name", _default_name([path]))
+    return graph
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    _formats(args.format)
+    graph = _read_graphml(args.graph)
+    name = args.name or f"{_default_name([args.graph])}-view"
+    view = _apply_views(graph, args)
+    written = _write(view, args, name, _Progress(not args.quiet))
+    print("\n".join([_graph_line(view), *(f"wrote     {p}" for p in written)]))
+    if args.open:
+        _open(written)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .analysis import summary
+
+    graph = _read_graphml(args.graph)
+    data = summary(graph, top=args.top)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+
+    def table(title: str, rows: list[dict], count: str) -> list[str]:
+        out = [f"{title}:"]
+        for i, row in enumerate(rows, 1):
+            text = (row.get("title") or "")[:70]
+            out.append(f"  {i:>3}. {row['count']:>6} {count}  {row['label']:<24.24} {text}")
+        return out + [""]
+
+    kinds = ", ".join(f"{n} {k}" for k, n in data["kinds"].items())
+    years = data["years"]
+    lines = [f"graph       {data['name'] or args.graph}",
+             f"nodes       {data['nodes']} ({kinds})",
+             f"edges       {data['edges']}",
+             f"components  {data['components']['count']} (largest: {data['components']['largest']} nodes)",
+             f"years       {years['first']}-{years['last']} ({years['known']} works dated)" if years
+             else "years       none known", ""]
+    lines += table("most cited", data["most_cited"], "cited")
+    lines += table("records that cite the most", data["most_citing_records"], "refs ")
+    lines.append("communities:")
+    for c in data["communities"]:
+        top = "; ".join(t["label"] for t in c["top"])
+        lines.append(f"  {c['community']:>3}. {c['size']:>6} works  top: {top}")
+    print("\n".join(lines))
     return 0
 
 
@@ -164,6 +308,40 @@ class _Usage(Exception):
     pass
 
 
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", default="output", metavar="DIR",
+                        help="folder for the outputs (default: output/)")
+    parser.add_argument("--name", help="file name of the outputs, without suffix "
+                        "(default: the input's name)")
+    parser.add_argument("--format", default="html,graphml",
+                        help="comma-separated: html, graphml, gexf, csv, json (default: html,graphml)")
+    parser.add_argument("--open", action="store_true", help="open the HTML view in a browser")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def _view_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("views")
+    group.add_argument("--records-only", action="store_true",
+                       help="the citation network among the works read as records")
+    kind = group.add_mutually_exclusive_group()
+    kind.add_argument("--cocitation", action="store_true",
+                      help="works linked by how often they are cited together (undirected)")
+    kind.add_argument("--coupling", action="store_true",
+                      help="works linked by how many references they share (undirected)")
+    group.add_argument("--min-weight", type=int, default=2, metavar="N",
+                       help="least co-citation or coupling weight kept (default: 2)")
+    group.add_argument("--around", metavar="ID", help="the neighbourhood of one work "
+                       "(node id, DOI, PMID or PMCID)")
+    group.add_argument("--radius", type=int, default=1, metavar="K",
+                       help="citation steps around --around (default: 1)")
+    group.add_argument("--min-citations", type=int, default=0, metavar="N",
+                       help="keep works cited at least N times (and the records)")
+    group.add_argument("--years", metavar="A-B", type=_years,
+                       help="keep works published from A to B (A- and -B leave one end open)")
+    group.add_argument("--main-path", action="store_true",
+                       help="mark the main path (search path count) among the records")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citegraph",
@@ -178,17 +356,28 @@ def make_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("inputs", nargs="+", metavar="INPUT",
                        help="record files, folders, glob patterns, or - for stdin")
-    build.add_argument("-o", "--output", default="output", metavar="DIR",
-                       help="folder for the outputs (default: output/)")
-    build.add_argument("--name", help="file name of the outputs, without suffix "
-                       "(default: the input's name)")
-    build.add_argument("--format", default="html,graphml",
-                       help="comma-separated: html, graphml (default: html,graphml)")
-    build.add_argument("--open", action="store_true", help="open the HTML view in a browser")
+    _output_options(build)
     build.add_argument("--strict", action="store_true",
                        help="exit 1 if any input or record had to be skipped")
-    build.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _view_options(build)
     build.set_defaults(func=cmd_build)
+
+    view = sub.add_parser(
+        "view", help="derive a view from a GraphML file written by citegraph",
+        description="Read a GraphML written by citegraph build and write a view of it.",
+        epilog="examples:\n  citegraph view output/spine.graphml --cocitation --min-weight 3\n"
+               "  citegraph view output/spine.graphml --around 10.1007/s00586-025-09078-3 --radius 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    view.add_argument("graph", metavar="GRAPH", help="a .graphml written by citegraph build")
+    _output_options(view)
+    _view_options(view)
+    view.set_defaults(func=cmd_view)
+
+    stats = sub.add_parser("stats", help="counts, components, most cited works, communities")
+    stats.add_argument("graph", metavar="GRAPH", help="a .graphml written by citegraph build")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.add_argument("--top", type=int, default=10, help="rows per list (default: 10)")
+    stats.set_defaults(func=cmd_stats)
 
     parse = sub.add_parser("parse", help="print each record as one JSON object per line")
     parse.add_argument("inputs", nargs="+", metavar="INPUT")

@@ -14,7 +14,7 @@ __all__ = ["NODE_ATTRIBUTES", "EDGE_ATTRIBUTES", "build_graph", "node_label"]
 NODE_ATTRIBUTES: dict[str, type] = {
     "label": str, "title": str, "authors": str, "year": int, "journal": str,
     "volume": str, "issue": str, "pages": str, "doi": str, "pmid": str, "pmcid": str,
-    "kind": str, "cited_by": int, "et_al": bool,
+    "kind": str, "cited_by": int, "et_al": bool, "sources": str,
 }
 #: Edge attributes and their types.
 EDGE_ATTRIBUTES: dict[str, type] = {"position": int, "citation": str}
@@ -38,8 +38,9 @@ def node_label(node: Node) -> str:
     return f"{name} {work.year}" if work.year else name
 
 
-def _attributes(node: Node) -> dict:
+def _attributes(node: Node, resolution: Resolution) -> dict:
     work = node.work
+    sources = dict.fromkeys(resolution.mentions[i].source.path for i in node.mentions)
     attrs = {
         "title": work.title,
         "authors": "; ".join(a.name for a in work.authors) or None,
@@ -47,6 +48,7 @@ def _attributes(node: Node) -> dict:
         "year": work.year, "journal": work.journal, "volume": work.volume, "issue": work.issue,
         "pages": work.pages, "doi": work.doi, "pmid": work.pmid, "pmcid": work.pmcid,
         "kind": node.kind,
+        "sources": "; ".join(sources) or None,  # the input files that mention the work
     }
     return {k: v for k, v in attrs.items() if v is not None}
 
@@ -67,7 +69,7 @@ def build_graph(resolution: Resolution, *, name: str | None = None) -> nx.DiGrap
         if repeats[label] > 1:
             label += "abcdefghijklmnopqrstuvwxyz"[suffix[label] % 26]
             suffix[labels[node_id]] += 1
-        graph.add_node(node_id, label=label, **_attributes(node))
+        graph.add_node(node_id, label=label, **_attributes(node, resolution))
     for citation in resolution.citations:
         attrs = {"position": citation.position, "citation": citation.citation}
         graph.add_edge(citation.citing, citation.cited,

@@ -109,3 +109,52 @@ def test_commands_that_draw_nothing_do_not_import_pyvis(command):
             "print('LOADED', 'pyvis' in sys.modules, 'IPython' in sys.modules, file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, cwd=REPO)
     assert "LOADED False False" in result.stderr
+
+
+def test_build_every_format(tmp_path):
+    result = run("build", str(SEED), "-o", str(tmp_path), "--name", "s", "--format", "html,graphml,gexf,csv,json")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "s-edges.csv", "s-nodes.csv", "s.gexf", "s.graphml", "s.html", "s.json"]
+    graph = nx.read_graphml(tmp_path / "s.graphml")
+    record = graph.nodes["doi:10.1007/s00586-025-09078-3"]
+    assert record["cites"] == 5 and record["community"] >= 0 and 0 < record["pagerank"] < 1
+
+
+def test_view_and_stats_read_a_graph_written_by_build(tmp_path):
+    both = [str(SEED), str(DATA / "citing-seed-page.txt")]
+    assert run("build", *both, "-o", str(tmp_path), "--name", "g", "--format", "graphml").returncode == 0
+    graphml = tmp_path / "g.graphml"
+
+    records = run("view", str(graphml), "--records-only", "-o", str(tmp_path), "--format", "graphml")
+    assert records.returncode == 0, records.stderr
+    assert "2 nodes, 1 edges (records only)" in records.stdout
+    view = nx.read_graphml(tmp_path / "g-view.graphml")
+    assert set(view.edges) == {("doi:10.9999/citegraph.test.2026.001", "doi:10.1007/s00586-025-09078-3")}
+
+    around = run("view", str(graphml), "--around", "10.1007/S00586-025-09078-3", "--name", "a",
+                 "-o", str(tmp_path), "--format", "json")
+    assert around.returncode == 0, around.stderr
+    data = json.loads((tmp_path / "a.json").read_text())
+    assert len(data["nodes"]) == 7  # the seed, its five references and the work citing it
+
+    cocited = run("view", str(graphml), "--cocitation", "--min-weight", "1", "--name", "c",
+                  "-o", str(tmp_path), "--format", "graphml")
+    assert cocited.returncode == 0, cocited.stderr
+    assert not nx.read_graphml(tmp_path / "c.graphml").is_directed()
+
+    stats = run("stats", str(graphml))
+    assert stats.returncode == 0, stats.stderr
+    assert "nodes       8 (2 record, 6 reference)" in stats.stdout
+    assert "Chang 2020" in stats.stdout.split("most cited:")[1].splitlines()[1]
+    data = json.loads(run("stats", str(graphml), "--json").stdout)
+    assert data["nodes"] == 8 and data["most_cited"][0]["count"] == 2
+
+
+def test_view_errors_are_one_line(tmp_path):
+    not_ours = tmp_path / "plain.graphml"
+    nx.write_graphml(nx.path_graph(3), not_ours)
+    result = run("view", str(not_ours), "--records-only")
+    assert result.returncode == 1 and "not a graph written by citegraph" in result.stderr
+    assert run("view", str(tmp_path / "none.graphml")).returncode == 1
+    assert run("view", str(not_ours), "--years", "nineties").returncode == 2

@@ -43,6 +43,7 @@ def test_seed_record_node_attributes(seed_graph):
         "authors": "Ningdao Li", "et_al": True, "year": 2025, "journal": "Eur Spine J",
         "volume": "34", "issue": "8", "pages": "3549-3556",
         "doi": "10.1007/s00586-025-09078-3", "kind": "record", "cited_by": 0,
+        "sources": str(SEED),
     }
 
 

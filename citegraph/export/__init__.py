@@ -18,11 +18,18 @@ __all__ = ["EXPORTS", "write_graph"]
 EXPORTS: dict[str, tuple[str, str, str]] = {
     "html": (".html", "citegraph.export.html", "write_html"),
     "graphml": (".graphml", "citegraph.export.graphml", "write_graphml"),
+    "gexf": (".gexf", "citegraph.export.gexf", "write_gexf"),
+    "csv": (".csv", "citegraph.export.tables", "write_csv"),
+    "json": (".json", "citegraph.export.tables", "write_json"),
 }
 
 
-def write_graph(graph: nx.DiGraph, fmt: str, path: str | os.PathLike[str]) -> Path:
-    """Write ``graph`` at ``path`` in format ``fmt`` (a key of :data:`EXPORTS`)."""
+def write_graph(graph: nx.Graph, fmt: str, path: str | os.PathLike[str]) -> list[Path]:
+    """Write ``graph`` at ``path`` in format ``fmt`` (a key of :data:`EXPORTS`).
+
+    Returns the files written (CSV writes two: ``<stem>-nodes.csv`` and
+    ``<stem>-edges.csv``).
+    """
     _suffix, module, function = EXPORTS[fmt]
-    writer = getattr(importlib.import_module(module), function)
-    return writer(graph, path)
+    written = getattr(importlib.import_module(module), function)(graph, path)
+    return list(written) if isinstance(written, (list, tuple)) else [written]
