@@ -184,10 +184,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
 
     name = args.name or _default_name(args.inputs)
-    resolution = resolve_records(records)
+    decisions = None
+    if args.merge:
+        from .resolve.review import read_decisions
+        decisions = read_decisions(args.merge)
+    resolution = resolve_records(records, decisions=decisions)
     full = build_graph(resolution, name=name)
     graph = _apply_views(full, args)
     written = _write(graph, args, name, progress)
+    if args.review:
+        from .resolve.review import write_review
+        written.append(write_review(resolution, args.review))
 
     merged = resolution.merged_by
     lines = [
@@ -195,8 +202,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{len({r.source.path for r in records})} file(s): "
         f"{resolution.count('reference')} references, {resolution.count('citing')} citing works",
         f"resolved  {len(resolution.nodes)} works, {len(resolution.citations)} citations "
-        f"(mentions merged: {merged.get('id', 0)} by identifier, {merged.get('key', 0)} by key; "
-        f"{resolution.conflicts} kept apart for conflicting identifiers)",
+        f"(merged: {merged.get('id', 0)} by identifier, {merged.get('key', 0)} by key, "
+        f"{merged.get('fuzzy', 0)} by fuzzy match"
+        + (f", {merged['manual']} by your review" if merged.get("manual") else "")
+        + f"; {resolution.conflicts} kept apart for conflicting identifiers; "
+        f"{len(resolution.reviews)} uncertain)",
         _graph_line(graph),
     ]
     if skipped:
@@ -359,6 +369,10 @@ def make_parser() -> argparse.ArgumentParser:
     _output_options(build)
     build.add_argument("--strict", action="store_true",
                        help="exit 1 if any input or record had to be skipped")
+    build.add_argument("--review", metavar="FILE",
+                       help="write the uncertain pairs of works as CSV, for you to decide")
+    build.add_argument("--merge", metavar="FILE",
+                       help="read your decisions back from a review CSV and apply them")
     _view_options(build)
     build.set_defaults(func=cmd_build)
 

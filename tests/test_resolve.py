@@ -36,7 +36,20 @@ TRUTH_TABLE = [
     ("same-pmcid-with-and-without-prefix", ref(pmcid="PMC42"), ref(pmcid="42"), True),
     ("two-different-dois-same-everything-else", ref(doi="10.1000/a"), ref(doi="10.1000/b"), False),
     ("two-different-pmids-same-title", ref(pmid="1"), ref(pmid="2"), False),
-    ("same-title-different-year", ref(), ref(year=2024), False),
+    ("same-title-years-apart", ref(), ref(year=2021), False),
+    ("same-title-next-year-other-volume-and-pages", ref(), ref(year=2024, volume="33", pages="12-19"), False),
+    ("epub-year-vs-print-year-same-volume-and-pages", ref(), ref(year=2024), True),
+    ("erratum-of-the-work", ref(), ref(title="Erratum: " + TITLE, pages=None, volume=None), False),
+    ("preprint-vs-journal-version-with-their-own-dois", ref(doi="10.1101/2024.01.01.000001"),
+     ref(doi="10.1007/s00586-025-09078-3"), False),
+    ("reference-string-with-a-typo-in-the-title", ref(), ref(title=TITLE.replace("metastases", "metastasis")), True),
+    ("reference-string-missing-a-title-word", ref(title=None), ref(title=TITLE.replace(" endoscopic", "")), True),
+    ("same-author-year-journal-but-different-papers", ref(title="Bone cement leakage after kyphoplasty in 300 cases"),
+     ref(title="Quality of life after radiotherapy for spinal cord compression", volume=None, pages=None), False),
+    ("abbreviated-vs-full-journal-title-no-article-title", ref(title=None, journal="European Spine Journal"),
+     ref(title=None, journal="Eur Spine J"), True),
+    ("transliterated-family-name", ref(authors=(Author("Mueller M", "Mueller", "M"),)),
+     ref(authors=(Author("Müller M", "Müller", "M"),)), True),
     ("same-title-different-first-author", ref(), ref(authors=(Author("Gao S", "Gao", "S"),)), False),
     ("et-al-variant-of-the-author-list", ref(), ref(authors=LI[:1], et_al=True), True),
     ("initials-vs-full-given-names", ref(), ref(authors=(Author("Ningdao Li", "Li", "Ningdao"),)), True),
@@ -129,3 +142,63 @@ def test_keys_need_enough_to_tell_works_apart():
     assert title_key(ref(year=None)) is None
     assert citation_key(ref(volume=None)) is None
     assert fold("Ærøskøbing – Ça va?") == "ærøskøbing ca va"
+
+
+def uncertain_records():
+    """Two records citing what may be one work: same author, year and journal, nothing else."""
+    a = ref(title=None, volume=None, pages=None)
+    b = ref(title=None, volume=None, pages=None, journal="European Spine Journal")
+    return [Record(Work(title="Citing one", doi="10.1000/c1"), Source("one.txt", "t", index=1), references=(a,)),
+            Record(Work(title="Citing two", doi="10.1000/c2"), Source("two.txt", "t", index=1), references=(b,))]
+
+
+def test_uncertain_pairs_are_reviewed_and_a_person_decides(tmp_path):
+    from citegraph.resolve.review import read_decisions, write_review
+
+    res = resolve_records(uncertain_records())
+    assert len(res.nodes) == 4 and len(res.reviews) == 1
+    assert 0.80 <= res.reviews[0].score < 0.92 and res.reviews[0].rule == "author-year-journal"
+    path = write_review(res, tmp_path / "review.csv")
+    rows = path.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("decision,score,rule,left,right")
+    assert "one.txt#1/reference/1" in rows[1] and "two.txt#1/reference/1" in rows[1]
+
+    path.write_text(rows[0] + "\n" + "same" + rows[1] + "\n", encoding="utf-8")
+    merged = resolve_records(uncertain_records(), decisions=read_decisions(path))
+    assert len(merged.nodes) == 3 and merged.merged_by.get("manual") == 1 and merged.reviews == ()
+
+    path.write_text(rows[0] + "\n" + "different" + rows[1] + "\n", encoding="utf-8")
+    kept = resolve_records(uncertain_records(), decisions=read_decisions(path))
+    assert len(kept.nodes) == 4
+
+
+def test_a_different_verdict_outranks_a_key_match(tmp_path):
+    """A person who says two mentions differ is obeyed even where an exact key would join them."""
+    records = [Record(Work(title=f"Citing {i}", doi=f"10.1000/c{i}"), Source(f"{i}.txt", "t", index=1),
+                      references=(ref(),)) for i in (1, 2)]
+    assert len(resolve_records(records).nodes) == 3
+    decisions = {("1.txt#1/reference/1", "2.txt#1/reference/1"): False}
+    assert len(resolve_records(records, decisions=decisions).nodes) == 4
+
+
+def test_a_review_file_with_a_bad_decision_names_the_line(tmp_path):
+    from citegraph.errors import InputError
+    from citegraph.resolve.review import read_decisions
+
+    path = tmp_path / "r.csv"
+    path.write_text("decision,left,right\nsame,a,b\nmaybe,c,d\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"r\.csv, line 3: decision 'maybe'"):
+        read_decisions(path)
+
+
+def test_fuzzy_merges_do_not_chain():
+    """b is close to a and to c, but a and c differ: b may join one of them, never both."""
+    base = "Outcomes of surgery for spinal metastases in a cohort of patients with lung cancer"
+    a = ref(title=base, volume=None, pages=None)
+    b = ref(title=base + " treated", volume=None, pages=None)
+    c = ref(title=base + " treated by endoscopy at four centres in Europe", volume=None, pages=None)
+    records = [Record(Work(title=f"Citing {i}", doi=f"10.1000/c{i}"), SRC, references=(w,))
+               for i, w in enumerate([a, b, c])]
+    res = resolve_records(records)
+    groups = [sorted(n.mentions) for n in res.nodes.values() if n.kind == "reference"]
+    assert len(groups) >= 2  # a and c never share a node

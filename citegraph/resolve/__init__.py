@@ -2,18 +2,25 @@
 
 Every work the records mention (the citing article of a record, each entry of
 its reference list, each entry under "Cited by") is a *mention*.  Resolution
-groups mentions in explicit stages:
+runs in explicit stages, each in its own module:
 
-1. **identifiers**: mentions that share a DOI, PMID or PMCID are one work;
-2. **keys**: mentions without a shared identifier that share a match key
-   (first author + year + the title's first words, or first author + year +
-   volume + first page) are one work.
+1. **normalize** (:mod:`.normalize`): identifiers cleaned, names, titles and
+   journals folded;
+2. **identifiers**: mentions that share a DOI, PMID or PMCID are one work;
+3. **keys** (:mod:`.keys`): mentions that share an exact match key (first
+   author + year + title words, or first author + year + volume + first page);
+4. **match** (:mod:`.match`): inside blocks of mentions that share a blocking
+   key, named rules score each pair (rapidfuzz for titles); a pair at or above
+   ``MERGE_AT`` is merged, a pair between ``REVIEW_AT`` and ``MERGE_AT`` is
+   kept for a person to review;
+5. **merge**: each group becomes a :class:`Node` holding every identifier, the
+   best value of each field (a record beats a reference string), and the rule
+   and score that joined each part.
 
-A merge never joins two groups that hold different identifiers of one kind
-(two DOIs, two PMIDs): such a pair is left apart, whatever else agrees.  Each
-group becomes a :class:`Node` that keeps every identifier it was seen with,
-the best value of each field (a record beats a reference string), and how each
-of its mentions joined it.
+Two groups holding different identifiers of one kind never merge, whatever
+else agrees.  A fuzzy merge needs direct evidence between the two groups: the
+pair that matched, and the groups' first mentions must not contradict each
+other, so that weak matches do not chain.
 """
 
 from __future__ import annotations
@@ -26,8 +33,11 @@ from dataclasses import dataclass, field, fields
 from ..model import Record, Source, Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from .keys import citation_key, fold, short_hash, title_key
+from .match import MAX_BLOCK, MERGE_AT, REVIEW_AT, blocking_keys, compare
+from .normalize import Normalized, normalize_work
 
-__all__ = ["Mention", "Node", "Citation", "Resolution", "resolve_records", "mentions_of"]
+__all__ = ["Mention", "Node", "Citation", "Review", "Resolution", "resolve_records", "mentions_of",
+           "mention_key", "MERGE_AT", "REVIEW_AT"]
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +68,7 @@ class Node:
     kind: str  # "record", "reference" or "citing"
     ids: dict[str, tuple[str, ...]]
     mentions: tuple[int, ...]  # indices into Resolution.mentions
-    merges: tuple[tuple[int, str], ...]  # (mention index, rule that joined it)
+    merges: tuple[tuple[int, str, float], ...]  # (mention, rule that joined its group, score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +82,29 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """A pair the rules found plausible but not sure: for a person to decide."""
+
+    left: int  # mention indices
+    right: int
+    rule: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """What the resolver found: nodes, citations and counts for the summary."""
 
     nodes: dict[str, Node]
     citations: tuple[Citation, ...]
     mentions: tuple[Mention, ...]
-    merged_by: dict[str, int] = field(default_factory=dict)  # rule -> mentions joined by it
-    conflicts: int = 0  # pairs kept apart because their identifiers differ
+    merged_by: dict[str, int] = field(default_factory=dict)  # stage -> groups joined by it
+    conflicts: int = 0  # pairs of groups kept apart because their identifiers differ
+    reviews: tuple[Review, ...] = ()  # uncertain pairs left apart
+
+    def node_of(self) -> dict[int, str]:
+        """Mention index -> node id."""
+        return {i: node.id for node in self.nodes.values() for i in node.mentions}
 
     def count(self, role: str) -> int:
         return sum(1 for m in self.mentions if m.role == role)
@@ -92,9 +117,21 @@ def mentions_of(records: Iterable[Record]) -> list[Mention]:
         out.append(Mention(_clean_ids(record.work), "record", record.source, index))
         for position, ref in enumerate(record.references, 1):
             out.append(Mention(_clean_ids(ref), "reference", record.source, index, position))
-        for citing in record.cited_by:
-            out.append(Mention(_clean_ids(citing), "citing", record.source, index))
+        for position, citing in enumerate(record.cited_by, 1):
+            out.append(Mention(_clean_ids(citing), "citing", record.source, index, position))
     return out
+
+
+def mention_key(m: Mention) -> str:
+    """A stable name for a mention, the same on every run over the same inputs.
+
+    Examples
+    --------
+    >>> mention_key(Mention(Work(), "reference", Source("a.txt", "t", index=1), 0, 3))
+    'a.txt#1/reference/3'
+    """
+    where = f"{m.source.path}#{m.source.index if m.source.index is not None else m.record + 1}"
+    return f"{where}/{m.role}" + (f"/{m.position}" if m.position is not None else "")
 
 
 def _clean_ids(work: Work) -> Work:
@@ -109,35 +146,57 @@ def _clean_ids(work: Work) -> Work:
 
 
 class _Groups:
-    """Union-find over mentions that refuses unions of conflicting identifiers."""
+    """Union-find over mentions that refuses to join groups that must stay apart.
 
-    def __init__(self, mentions: list[Mention]) -> None:
-        self.parent = list(range(len(mentions)))
-        self.ids: list[dict[str, str]] = [
-            {name: getattr(m.work, name) for name in _ID_FIELDS if getattr(m.work, name)}
-            for m in mentions]
-        self.rule: dict[int, str] = {}  # absorbed root -> rule that joined its group
+    Groups stay apart when they hold different identifiers of one kind, or
+    when a person said that two of their mentions are different works.
+    """
+
+    def __init__(self, norms: list[Normalized], apart: dict[int, set[int]]) -> None:
+        self.parent = list(range(len(norms)))
+        self.ids: list[dict[str, str] | None] = [
+            {k: v for k in _ID_FIELDS if (v := getattr(n, k))} or None for n in norms]
+        self.members: dict[int, list[int]] = {}  # only for groups of two or more
+        self.apart = apart  # mention -> mentions a person said are other works
+        self.rule: dict[int, tuple[str, float]] = {}  # absorbed root -> (rule, score)
         self.conflicts: set[frozenset[int]] = set()  # pairs of groups kept apart
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
 
-    def union(self, a: int, b: int, rule: str) -> bool:
+    def group(self, root: int) -> list[int]:
+        return self.members.get(root, [root])
+
+    def _kept_apart(self, ra: int, rb: int) -> bool:
+        ids_a, ids_b = self.ids[ra], self.ids[rb]
+        if ids_a and ids_b and any(ids_a[k] != ids_b[k] for k in ids_a.keys() & ids_b.keys()):
+            self.conflicts.add(frozenset((ra, rb)))
+            return True
+        if self.apart:
+            for m in self.group(ra):
+                if any(self.find(x) == rb for x in self.apart.get(m, ())):
+                    return True
+        return False
+
+    def union(self, a: int, b: int, rule: str, score: float = 1.0) -> bool:
+        """Join the groups of ``a`` and ``b``; False when they must stay apart."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return True
-        ids_a, ids_b = self.ids[ra], self.ids[rb]
-        if any(ids_a[k] != ids_b[k] for k in ids_a.keys() & ids_b.keys()):
-            self.conflicts.add(frozenset((ra, rb)))
+            return False
+        if self._kept_apart(ra, rb):
             return False
         if ra > rb:  # keep the earliest mention as the root: stable output
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.ids[ra] = {**ids_b, **ids_a}
-        self.rule[rb] = rule  # the group rooted at rb joined by this rule
+        ids_a, ids_b = self.ids[ra], self.ids[rb]
+        if ids_b:
+            self.ids[ra] = {**ids_b, **(ids_a or {})}
+        self.members[ra] = self.group(ra) + self.members.pop(rb, [rb])
+        self.rule[rb] = (rule, score)
         return True
 
 
@@ -169,8 +228,17 @@ def _node_id(work: Work, mentions: list[Mention]) -> str:
     return f"ref:{short_hash(fold(text))}"
 
 
-def resolve_records(records: Iterable[Record]) -> Resolution:
+def resolve_records(records: Iterable[Record], *,
+                    decisions: dict[tuple[str, str], bool] | None = None) -> Resolution:
     """Resolve the works mentioned in ``records`` into nodes and citations.
+
+    Parameters
+    ----------
+    records : iterable of Record
+    decisions : dict, optional
+        A person's verdicts on pairs of mentions, keyed by the two mentions'
+        :func:`mention_key`: ``True`` (one work) or ``False`` (two works), as
+        read back from a review file.
 
     Examples
     --------
@@ -178,39 +246,47 @@ def resolve_records(records: Iterable[Record]) -> Resolution:
     >>> a = Work(title="Spinal metastases: a narrative review of care", year=2020,
     ...          authors=(Author("Chang SY", "Chang", "SY"),), journal="Asian Spine J")
     >>> src = Source("x.txt", "test")
-    >>> r1 = Record(Work(title="One", doi="10.1/one"), src, references=(a,))
+    >>> r1 = Record(Work(title="One", doi="10.1000/one"), src, references=(a,))
     >>> r2 = Record(Work(title="Two", pmid="2"), src, references=(a.replace(journal=None),))
     >>> res = resolve_records([r1, r2])
     >>> len(res.nodes), len(res.citations), res.merged_by
     (3, 2, {'key': 1})
     """
     mentions = mentions_of(records)
-    groups = _Groups(mentions)
+    norms = [normalize_work(m.work) for m in mentions]
+    same, apart = _decisions(mentions, decisions or {})
+    groups = _Groups(norms, apart)
     merged_by: Counter[str] = Counter()
 
-    # stage 1: shared identifiers
-    for name in _ID_FIELDS:
-        by_value: dict[str, list[int]] = defaultdict(list)
-        for i, m in enumerate(mentions):
-            value = getattr(m.work, name)
-            if value:
-                by_value[value].append(i)
-        for members in by_value.values():
-            for other in members[1:]:
-                if groups.find(other) != groups.find(members[0]) and groups.union(members[0], other, "id"):
-                    merged_by["id"] += 1
+    # a person's "same" verdicts first: they outrank every rule but identifiers
+    for a, b in same:
+        if groups.union(a, b, "manual"):
+            merged_by["manual"] += 1
 
-    # stage 2: match keys, for what identifiers left apart
+    # shared identifiers
+    for name in _ID_FIELDS:
+        first_with: dict[str, int] = {}
+        for i, n in enumerate(norms):
+            value = getattr(n, name)
+            if value:
+                if value in first_with:
+                    merged_by["id"] += groups.union(first_with[value], i, "id")
+                else:
+                    first_with[value] = i
+
+    # exact match keys
     for key_of in (title_key, citation_key):
-        by_key: dict[tuple, list[int]] = defaultdict(list)
+        first_with_key: dict[tuple, int] = {}
         for i, m in enumerate(mentions):
             key = key_of(m.work)
             if key is not None:
-                by_key[key].append(i)
-        for members in by_key.values():
-            for other in members[1:]:
-                if groups.find(other) != groups.find(members[0]) and groups.union(members[0], other, "key"):
-                    merged_by["key"] += 1
+                if key in first_with_key:
+                    merged_by["key"] += groups.union(first_with_key[key], i, "key")
+                else:
+                    first_with_key[key] = i
+
+    # fuzzy matching inside blocks
+    reviews = _match_blocks(norms, groups, merged_by)
 
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
@@ -232,7 +308,7 @@ def resolve_records(records: Iterable[Record]) -> Resolution:
             id=node_id, work=work, kind=kind,
             ids={k: v for k, v in ids.items() if v},
             mentions=tuple(members),
-            merges=tuple((i, groups.rule[i]) for i in members if i in groups.rule))
+            merges=tuple((i, *groups.rule[i]) for i in members if i in groups.rule))
         for i in members:
             node_of[i] = node_id
 
@@ -245,7 +321,7 @@ def resolve_records(records: Iterable[Record]) -> Resolution:
             citation = Citation(*edge, position=m.position, citation=m.work.raw)
         elif m.role == "citing":
             edge = (node_of[i], record_node[m.record])
-            citation = Citation(*edge)
+            citation = Citation(*edge)  # no position: "Cited by" is not a reference list
         else:
             continue
         if edge[0] == edge[1]:
@@ -255,6 +331,76 @@ def resolve_records(records: Iterable[Record]) -> Resolution:
             seen.add(edge)
             citations.append(citation)
 
+    reviews = tuple(r for r in reviews if groups.find(r.left) != groups.find(r.right))
     return Resolution(nodes=nodes, citations=tuple(citations), mentions=tuple(mentions),
-                      merged_by=dict(merged_by), conflicts=len(groups.conflicts))
+                      merged_by={k: v for k, v in merged_by.items() if v},
+                      conflicts=len(groups.conflicts), reviews=reviews)
+
+
+def _decisions(mentions: list[Mention], decisions: dict[tuple[str, str], bool]
+               ) -> tuple[list[tuple[int, int]], dict[int, set[int]]]:
+    """A person's verdicts, from mention keys to mention indices."""
+    if not decisions:
+        return [], {}
+    index = {mention_key(m): i for i, m in enumerate(mentions)}
+    same: list[tuple[int, int]] = []
+    apart: dict[int, set[int]] = defaultdict(set)
+    for (left, right), verdict in decisions.items():
+        if left in index and right in index:
+            a, b = index[left], index[right]
+            if verdict:
+                same.append((a, b))
+            else:
+                apart[a].add(b)
+                apart[b].add(a)
+        else:
+            log.warning("review decision for %s and %s: no such mentions in this input", left, right)
+    return same, dict(apart)
+
+
+def _match_blocks(norms: list[Normalized], groups: _Groups, merged_by: Counter[str]) -> list[Review]:
+    """Compare the groups that share a blocking key; merge the sure pairs, keep the plausible ones."""
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, n in enumerate(norms):
+        for key in blocking_keys(n):
+            blocks[key].append(i)
+    compared: set[tuple[int, int]] = set()
+    reviews: list[Review] = []
+    for block in blocks.values():
+        if len(block) < 2:
+            continue
+        # one mention per group: the first, which is the group's best-known form
+        heads: dict[int, int] = {}
+        for i in block:
+            heads.setdefault(groups.find(i), i)
+        if len(heads) < 2 or len(heads) > MAX_BLOCK:
+            continue
+        items = list(heads.values())
+        for x in range(len(items)):
+            for y in range(x + 1, len(items)):
+                a, b = items[x], items[y]
+                ra, rb = groups.find(a), groups.find(b)
+                if ra == rb:
+                    continue
+                pair = (ra, rb) if ra < rb else (rb, ra)
+                if pair in compared:
+                    continue
+                compared.add(pair)
+                verdict = compare(norms[a], norms[b])
+                if verdict is None or verdict.score < REVIEW_AT:
+                    continue
+                if verdict.score >= MERGE_AT and _no_contradiction(norms, ra, rb) and \
+                        groups.union(a, b, verdict.rule, verdict.score):
+                    merged_by["fuzzy"] += 1
+                else:
+                    reviews.append(Review(a, b, verdict.rule, verdict.score))
+    return reviews
+
+
+def _no_contradiction(norms: list[Normalized], ra: int, rb: int) -> bool:
+    """The two groups' first mentions must agree too, so that matches do not chain."""
+    if ra == rb:
+        return True
+    verdict = compare(norms[ra], norms[rb])
+    return verdict is not None and verdict.score >= REVIEW_AT
 
