@@ -7,7 +7,8 @@ import pytest
 from citegraph.model import Author, Record, Source, Work
 from citegraph.resolve import resolve_records
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from citegraph.resolve.keys import citation_key, fold, title_key
+from citegraph.resolve.keys import citation_key, title_key
+from citegraph.resolve.normalize import fold, normalize_work
 
 SRC = Source("test.txt", "test")
 LI = (Author("Li N", "Li", "N"), Author("Gao S", "Gao", "S"))
@@ -138,9 +139,10 @@ def test_normalize_pmid_and_pmcid():
 
 
 def test_keys_need_enough_to_tell_works_apart():
-    assert title_key(ref(title="On spines")) is None  # two significant words: too few
-    assert title_key(ref(year=None)) is None
-    assert citation_key(ref(volume=None)) is None
+    assert title_key(normalize_work(ref(title="On spines"))) is None  # two significant words: too few
+    assert title_key(normalize_work(ref(year=None))) is None
+    assert citation_key(normalize_work(ref(volume=None))) is None
+    assert title_key(normalize_work(ref())) == title_key(normalize_work(ref(title=TITLE.upper() + ".")))
     assert fold("Ærøskøbing – Ça va?") == "ærøskøbing ca va"
 
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field, fields
 
 from ..model import Record, Source, Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from .keys import citation_key, fold, short_hash, title_key
+from .keys import citation_key, short_hash, title_key
 from .match import MAX_BLOCK, MERGE_AT, REVIEW_AT, blocking_keys, compare
-from .normalize import Normalized, normalize_work
+from .normalize import Normalized, Normalizer, fold
 
 __all__ = ["Mention", "Node", "Citation", "Review", "Resolution", "resolve_records", "mentions_of",
            "mention_key", "MERGE_AT", "REVIEW_AT"]
@@ -202,6 +202,8 @@ class _Groups:
 
 def _best_work(mentions: list[Mention]) -> Work:
     """Each field from the best mention that has it: records first, then longer values."""
+    if len(mentions) == 1:
+        return mentions[0].work
     ranked = sorted(mentions, key=lambda m: ROLES.index(m.role))
     values = {}
     for f in fields(Work):
@@ -215,16 +217,16 @@ def _best_work(mentions: list[Mention]) -> Work:
     return Work(**values)
 
 
-def _node_id(work: Work, mentions: list[Mention]) -> str:
+def _node_id(work: Work, members: list[int], mentions: list[Mention], norms: list[Normalized]) -> str:
     for name in _ID_FIELDS:
         value = getattr(work, name)
         if value:
             return f"{name}:{value}"
-    for m in sorted(mentions, key=lambda m: ROLES.index(m.role)):
-        key = title_key(m.work) or citation_key(m.work)
+    for i in sorted(members, key=lambda i: ROLES.index(mentions[i].role)):
+        key = title_key(norms[i]) or citation_key(norms[i])
         if key:
             return f"ref:{short_hash(key)}"
-    text = work.title or (mentions[0].work.raw or "")
+    text = work.title or (mentions[members[0]].work.raw or "")
     return f"ref:{short_hash(fold(text))}"
 
 
@@ -253,7 +255,8 @@ def resolve_records(records: Iterable[Record], *,
     (3, 2, {'key': 1})
     """
     mentions = mentions_of(records)
-    norms = [normalize_work(m.work) for m in mentions]
+    normalize = Normalizer()
+    norms = [normalize(m.work) for m in mentions]
     same, apart = _decisions(mentions, decisions or {})
     groups = _Groups(norms, apart)
     merged_by: Counter[str] = Counter()
@@ -277,8 +280,8 @@ def resolve_records(records: Iterable[Record], *,
     # exact match keys
     for key_of in (title_key, citation_key):
         first_with_key: dict[tuple, int] = {}
-        for i, m in enumerate(mentions):
-            key = key_of(m.work)
+        for i, n in enumerate(norms):
+            key = key_of(n)
             if key is not None:
                 if key in first_with_key:
                     merged_by["key"] += groups.union(first_with_key[key], i, "key")
@@ -297,16 +300,17 @@ def resolve_records(records: Iterable[Record], *,
     for root, members in clusters.items():
         cluster = [mentions[i] for i in members]
         work = _best_work(cluster)
-        node_id = _node_id(work, cluster)
+        node_id = _node_id(work, members, mentions, norms)
         if node_id in nodes:  # two clusters hashed alike: keep them apart
             node_id = f"{node_id}-{root}"
         kind = min((m.role for m in cluster), key=ROLES.index)
-        ids = {name: tuple(dict.fromkeys(getattr(m.work, name) for m in cluster
-                                         if getattr(m.work, name)))
-               for name in _ID_FIELDS}
+        ids: dict[str, tuple[str, ...]] = {}
+        for name in _ID_FIELDS:
+            values = [v for i in members if (v := getattr(norms[i], name))]
+            if values:
+                ids[name] = tuple(dict.fromkeys(values)) if len(values) > 1 else (values[0],)
         nodes[node_id] = Node(
-            id=node_id, work=work, kind=kind,
-            ids={k: v for k, v in ids.items() if v},
+            id=node_id, work=work, kind=kind, ids=ids,
             mentions=tuple(members),
             merges=tuple((i, *groups.rule[i]) for i in members if i in groups.rule))
         for i in members:
@@ -325,7 +329,7 @@ def resolve_records(records: Iterable[Record], *,
         else:
             continue
         if edge[0] == edge[1]:
-            log.warning("%s: a work cites itself (%s); edge left out", m.source, edge[0])
+            log.info("%s: a work cites itself (%s); edge left out", m.source, edge[0])
             continue
         if edge not in seen:
             seen.add(edge)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..model import Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
-__all__ = ["fold", "Normalized", "normalize_work", "normalize_title", "journal_words",
+__all__ = ["fold", "Normalized", "Normalizer", "normalize_work", "normalize_title", "journal_words",
            "journals_compatible", "family_fold", "NOTICE_WORDS"]
 
 _STOPWORDS = frozenset("a an the of and in on for to with by from at as or is are its".split())
@@ -41,6 +41,10 @@ NOTICE_WORDS = frozenset({"erratum", "errata", "correction", "corrigendum", "ret
                           "retracted", "reply", "response", "comment", "commentary", "expression"})
 
 
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+_ASCII_PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+
+
 def fold(text: str) -> str:
     """Lowercase, accents and punctuation removed, whitespace collapsed.
 
@@ -49,10 +53,11 @@ def fold(text: str) -> str:
     >>> fold("Müller–Lüdenscheidt: The  Rôle!")
     'muller ludenscheidt the role'
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w\s]|_", " ", text.lower())
-    return " ".join(text.split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
 
 
 def _americanize(word: str) -> str:
@@ -154,6 +159,51 @@ class Normalized:
         return " ".join(self.title)
 
 
+class Normalizer:
+    """Normalizes many works, folding each distinct name, journal and title once.
+
+    Reference lists repeat themselves (the same journal thousands of times, the
+    same reference string in many records); one ``Normalizer`` per resolution
+    remembers what it folded, and is dropped with it.
+    """
+
+    def __init__(self) -> None:
+        self._works: dict[int, tuple[Work, Normalized]] = {}
+        self._journals: dict[str, tuple[str, ...]] = {}
+        self._families: dict[str, str] = {}
+
+    def __call__(self, work: Work) -> Normalized:
+        seen = self._works.get(id(work))
+        if seen is not None and seen[0] is work:
+            return seen[1]
+        author = work.first_author
+        family = initial = None
+        if author is not None:
+            name = author.family or author.name
+            family = self._families.get(name)
+            if family is None:
+                family = self._families[name] = family_fold(name)
+            family = family or None
+            initial = (author.initials[:1] or "").lower() or None
+        journal = ()
+        if work.journal:
+            journal = self._journals.get(work.journal)
+            if journal is None:
+                journal = self._journals[work.journal] = journal_words(work.journal)
+        title = normalize_title(work.title)
+        normalized = Normalized(
+            doi=normalize_doi(work.doi) if work.doi else None,
+            pmid=normalize_pmid(work.pmid) if work.pmid else None,
+            pmcid=normalize_pmcid(work.pmcid) if work.pmcid else None,
+            family=family, initial=initial, year=work.year, title=title, journal=journal,
+            volume=fold(work.volume).replace(" ", "") or None if work.volume else None,
+            first_page=_first_page(work.pages),
+            notice=bool(title) and title[0] in NOTICE_WORDS,
+        )
+        self._works[id(work)] = (work, normalized)  # the work is kept: its id stays its own
+        return normalized
+
+
 def normalize_work(work: Work) -> Normalized:
     """Reduce a work to what decides its identity.
 
@@ -165,17 +215,4 @@ def normalize_work(work: Work) -> Normalized:
     >>> n.family, n.initial, n.first_page, n.notice, n.doi
     ('muller', 'm', 'e498', True, None)
     """
-    author = work.first_author
-    family = initial = None
-    if author is not None:
-        family = family_fold(author.family or author.name) or None
-        initial = (author.initials[:1] or "").lower() or None
-    title = normalize_title(work.title)
-    return Normalized(
-        doi=normalize_doi(work.doi), pmid=normalize_pmid(work.pmid), pmcid=normalize_pmcid(work.pmcid),
-        family=family, initial=initial, year=work.year, title=title,
-        journal=journal_words(work.journal),
-        volume=fold(work.volume).replace(" ", "") or None if work.volume else None,
-        first_page=_first_page(work.pages),
-        notice=bool(title) and title[0] in NOTICE_WORDS,
-    )
+    return Normalizer()(work)
