@@ -18,6 +18,7 @@ into text the same way for every text format.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import glob
 import gzip
@@ -105,14 +106,31 @@ def sniff_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte that is not UTF-8 is read as cp1252.
+
+    For files that are UTF-8 in their first 64 KiB and then hold a Latin-1 or
+    cp1252 byte (a record pasted from elsewhere): "é" stays "é", not U+FFFD.
+    """
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("citegraph-cp1252", _cp1252_fallback)
+
+
 def text_stream(stream: BinaryIO) -> io.TextIOWrapper:
     """A text view of a binary stream: encoding sniffed, CRLF and CR read as newlines.
 
-    A byte the chosen encoding cannot decode becomes U+FFFD: decoding never raises.
+    UTF-8 (the usual case) falls back to cp1252 byte by byte past the sniffed
+    head; a byte no encoding explains becomes U+FFFD: decoding never raises.
     """
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
     encoding = sniff_encoding(buffered.peek(_HEAD)[:_HEAD])
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
+    errors = "citegraph-cp1252" if encoding == "utf-8" else "replace"
+    return io.TextIOWrapper(buffered, encoding=encoding, errors=errors, newline=None)
 
 
 @contextlib.contextmanager
