@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
 from ..fsutil import atomic_write
-from .graphml import _known, attribute_types, xml_safe
+from .graphml import _text, attribute_types, xml_safe
 
 __all__ = ["generate_gexf", "write_gexf", "VISUAL_ATTRIBUTES"]
 
@@ -28,11 +28,11 @@ _HEX = re.compile(r"#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})")
 
 
 def _q(value: Any) -> str:
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        value = "; ".join(map(str, value))
-    return quoteattr(xml_safe(str(value)))
+    """``value`` as a double-quoted XML attribute value."""
+    text = _text(value)  # escaped text, as GraphML writes it
+    if '"' in text or "\n" in text or "\r" in text or "\t" in text:
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return f'"{text}"'
 
 
 def _rgb(attrs: dict) -> tuple[int, int, int] | None:
@@ -77,10 +77,13 @@ def generate_gexf(graph: nx.Graph) -> Iterator[str]:
     head.append("<nodes>\n")
     yield "".join(head)
 
+    node_for = {k: f"<attvalue for={_q(k)} value=" for k in node_types}
+    edge_for = {k: f"<attvalue for={_q(k)} value=" for k in edge_types}
+
     batch: list[str] = []
     for node, attrs in graph.nodes(data=True):
-        values = "".join(f"<attvalue for={_q(k)} value={_q(v)}/>" for k, v in attrs.items()
-                         if k in node_types and _known(v))
+        values = "".join([f"{node_for[k]}{_q(v)}/>" for k, v in attrs.items()
+                          if k in node_for and v is not None and v != "" and v == v])
         values = f"<attvalues>{values}</attvalues>" if values else ""
         label = attrs.get("label", node)
         batch.append(f"<node id={_q(node)} label={_q(label)}>{values}{_viz(attrs)}</node>\n")
@@ -89,8 +92,8 @@ def generate_gexf(graph: nx.Graph) -> Iterator[str]:
             batch = []
     batch.append("</nodes>\n<edges>\n")
     for i, (u, v, attrs) in enumerate(graph.edges(data=True)):
-        values = "".join(f"<attvalue for={_q(k)} value={_q(x)}/>" for k, x in attrs.items()
-                         if k in edge_types and _known(x))
+        values = "".join([f"{edge_for[k]}{_q(x)}/>" for k, x in attrs.items()
+                          if k in edge_for and x is not None and x != "" and x == x])
         weight = attrs.get("weight")
         weight = f' weight="{float(weight):g}"' if isinstance(weight, (int, float)) else ""
         inner = f"<attvalues>{values}</attvalues>" if values else ""

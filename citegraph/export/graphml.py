@@ -12,7 +12,6 @@ graph is written in one pass.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -40,18 +39,11 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _type_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
+_KIND_OF_TYPE = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 
 def _known(value: Any) -> bool:
-    return value is not None and value != "" and not (isinstance(value, float) and math.isnan(value))
+    return value is not None and value != "" and value == value  # NaN is not equal to itself
 
 
 def attribute_types(items: Iterator[Mapping[str, Any]]) -> dict[str, str]:
@@ -67,11 +59,11 @@ def attribute_types(items: Iterator[Mapping[str, Any]]) -> dict[str, str]:
     types: dict[str, str] = {}
     for attrs in items:
         for key, value in attrs.items():
-            if not _known(value):
-                continue
-            new = _type_of(value)
+            new = _KIND_OF_TYPE.get(type(value), "string")
             old = types.get(key)
-            if old is None or old == new:
+            if old is new or not _known(value):  # the common case first: nothing changes
+                continue
+            if old is None:
                 types[key] = new
             elif "boolean" in (old, new) or "string" in (old, new):
                 types[key] = "string"
@@ -81,12 +73,19 @@ def attribute_types(items: Iterator[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        value = "; ".join(str(v) for v in value)
-    elif isinstance(value, bool):
-        value = "true" if value else "false"
-    elif not isinstance(value, str):
-        value = str(value)
+    """Any value as escaped XML text."""
+    kind = type(value)
+    if kind is not str:
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return str(value)
+        if kind is float:
+            return repr(value)
+        if isinstance(value, (list, tuple, set, frozenset)):
+            value = "; ".join(str(v) for v in value)
+        else:
+            value = str(value)
     if not value.isprintable():  # fast path: most text has no control characters
         value = _NOT_XML.sub("", value)
     if "&" in value or "<" in value or ">" in value:
@@ -94,16 +93,9 @@ def _text(value: Any) -> str:
     return value
 
 
-def _value(value: Any, kind: str) -> str:
-    if kind == "string":
-        return _text(value)
-    if kind == "boolean":
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _data(attrs: Mapping[str, Any], tags: Mapping[str, str], types: Mapping[str, str]) -> str:
-    return "".join(f"{tags[k]}{_value(v, types[k])}</data>" for k, v in attrs.items() if _known(v))
+def _data(attrs: Mapping[str, Any], tags: Mapping[str, str]) -> str:
+    return "".join([f"{tags[k]}{_text(v)}</data>" for k, v in attrs.items()
+                    if v is not None and v != "" and v == v])
 
 
 def generate_graphml(graph: nx.Graph) -> Iterator[str]:
@@ -141,7 +133,7 @@ def generate_graphml(graph: nx.Graph) -> Iterator[str]:
     direction = "directed" if graph.is_directed() else "undirected"
     out.append(f'<graph id="G" edgedefault="{direction}">\n')
     for name, value in graph_attrs.items():
-        out.append(f'<data key={quoteattr(ids["graph", name])}>{_value(value, graph_types[name])}</data>\n')
+        out.append(f'<data key={quoteattr(ids["graph", name])}>{_text(value)}</data>\n')
     yield "".join(out)
 
     node_tags = {name: f"<data key={quoteattr(ids['node', name])}>" for name in node_types}
@@ -149,14 +141,14 @@ def generate_graphml(graph: nx.Graph) -> Iterator[str]:
     quoted: dict[Any, str] = {}  # node -> its id as an XML attribute value, computed once
     batch: list[str] = []
     for node, attrs in graph.nodes(data=True):
-        data = _data(attrs, node_tags, node_types)
+        data = _data(attrs, node_tags)
         node_id = quoted[node] = quoteattr(xml_safe(str(node)))
         batch.append(f"<node id={node_id}>{data}</node>\n" if data else f"<node id={node_id}/>\n")
         if len(batch) >= 5000:
             yield "".join(batch)
             batch = []
     for u, v, attrs in graph.edges(data=True):
-        data = _data(attrs, edge_tags, edge_types) if attrs else ""
+        data = _data(attrs, edge_tags) if attrs else ""
         ends = f"source={quoted[u]} target={quoted[v]}"
         batch.append(f"<edge {ends}>{data}</edge>\n" if data else f"<edge {ends}/>\n")
         if len(batch) >= 5000:
