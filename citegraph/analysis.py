@@ -48,22 +48,35 @@ def _pairs_network(groups: Iterable[list[Hashable]], graph: nx.DiGraph, min_weig
     """Count how many groups each pair of members shares; keep pairs with ``min_weight``.
 
     A member that appears in fewer than ``min_weight`` groups cannot reach the
-    weight with anyone: it is dropped before any pair is counted, which keeps
-    the work near the size of the answer rather than of all pairs.
+    weight with anyone: it is dropped before any pair is counted.  The counts
+    are a sparse matrix product (groups x members, transposed times itself),
+    so the work follows the size of the answer, not of all pairs.
     """
+    import numpy as np
+    from scipy import sparse
+
     groups = [g for g in groups if len(g) > 1]
     appearances = Counter(member for group in groups for member in group)
-    weights: Counter[tuple] = Counter()
-    for group in groups:
-        members = sorted((m for m in group if appearances[m] >= min_weight), key=str)
-        weights.update(combinations(members, 2))
+    keep = [m for m, n in appearances.items() if n >= max(min_weight, 1)]
+    column = {m: i for i, m in enumerate(keep)}
+    rows, cols = [], []
+    for row, group in enumerate(groups):
+        for member in group:
+            if member in column:
+                rows.append(row)
+                cols.append(column[member])
     out = nx.Graph(name=f"{graph.graph.get('name', 'graph')} ({relation})", relation=relation)
-    for (a, b), weight in weights.items():
-        if weight >= min_weight:
-            for node in (a, b):
-                if node not in out:
-                    out.add_node(node, **graph.nodes[node])
-            out.add_edge(a, b, weight=weight)
+    if not cols:
+        return out
+    incidence = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)),
+                                  shape=(len(groups), len(keep)))
+    shared = sparse.triu(incidence.T @ incidence, k=1).tocoo()
+    strong = shared.data >= min_weight
+    a, b, w = shared.row[strong], shared.col[strong], shared.data[strong]
+    for i in np.unique(np.concatenate([a, b])):
+        out.add_node(keep[i], **graph.nodes[keep[i]])
+    out.add_weighted_edges_from(zip([keep[i] for i in a.tolist()], [keep[i] for i in b.tolist()],
+                                    w.tolist()))
     return out
 
 
