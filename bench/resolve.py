@@ -204,7 +204,7 @@ graph = rc.networkCitation()
 seconds = time.perf_counter() - start
 dois = collections.defaultdict(set)
 for record in rc:
-    for c in record.getCitations().get("citations", []) if hasattr(record, "getCitations") else record.get("citations", []):
+    for c in record.get("citations") or []:  # a citation network node is keyed by c.ID()
         if getattr(c, "DOI", None):
             dois[c.ID()].add(c.DOI.lower())
 print(json.dumps({"seconds": seconds, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
