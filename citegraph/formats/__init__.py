@@ -214,9 +214,11 @@ def _head(stream: BinaryIO, path: str) -> str:
         stream.seek(0)
     except (OSError, EOFError) as exc:
         raise InputError(path, f"cannot be read ({exc})") from None
-    if not data.strip():
+    text = data.decode(sniff_encoding(data), errors="replace")
+    if not text.strip("\ufeff \t\r\n"):
         raise InputError(path, "file is empty")
-    return data.decode(sniff_encoding(data), errors="replace")
+    # sniffers look for line starts: a file with old Mac (CR) line ends has them too
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_records(inputs: Iterable[str], *, format: str | None = None) -> Iterator[Record | Skipped]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _shared import FIXTURES, fixture_files, shared_file  # noqa: E402
 
-from citegraph.formats import bibtex, read_records  # noqa: E402
+from citegraph.formats import bibtex  # noqa: E402
 from citegraph.model import Record, Skipped  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmid  # noqa: E402
 
@@ -161,32 +160,5 @@ def test_sniff_claims_only_bibtex(path):
     assert bibtex.sniff(head) is (path.suffix == ".bib")
 
 
-def test_sniff_rejects_the_pubmed_page_seed():
-    seed = Path(__file__).resolve().parents[2] / "examples" / "pubmed-page-eur-spine-j-2025.txt"
-    if not seed.exists():
-        seed = shared_file("seed/pubmed-page-eur-spine-j-2025.txt")
-    assert not bibtex.sniff(seed.read_text(encoding="utf-8"))
-
-
 # -- encodings ---------------------------------------------------------------------------
 
-def _same(items):
-    return [(r.work, r.references) if isinstance(r, Record) else (r.source.index, r.reason) for r in items]
-
-
-@pytest.mark.parametrize("variant", ["utf-8", "crlf", "utf-8-bom", "cp1252", "gzip"])
-def test_encodings_and_line_ends_read_the_same_records(tmp_path, variant):
-    text = shared_file(BIB + "examples_bibtex.bib").read_text(encoding="utf-8")
-    assert "César" in text
-    data = {
-        "utf-8": text.encode("utf-8"),
-        "crlf": text.replace("\n", "\r\n").encode("utf-8"),
-        "utf-8-bom": b"\xef\xbb\xbf" + text.encode("utf-8"),
-        "cp1252": text.encode("cp1252"),
-        "gzip": gzip.compress(text.encode("utf-8")),
-    }[variant]
-    path = tmp_path / f"example-{variant}.bib"
-    path.write_bytes(data)
-    expected = _same(bibtex.parse(text, "x"))
-    assert len(expected) == 1 and expected[0][0].authors[0].family == "César"
-    assert _same(read_records([str(path)])) == expected

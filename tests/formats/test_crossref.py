@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import re
@@ -181,14 +180,6 @@ def test_every_shape_reads_the_same_works(shape, tmp_path):
     assert [r.source.index for r in records] == list(range(1, len(items) + 1))
 
 
-def test_gzip_input_reads_as_the_plain_file(tmp_path):
-    path = fixture("sckott__habanero__test_prefixes_field_queries__i0.json")
-    packed = tmp_path / "prefixes.json.gz"
-    packed.write_bytes(gzip.compress(path.read_bytes()))
-    plain, gz = records_of(path), list(read_records([str(packed)]))
-    assert len(gz) == 20 and [(r.work, r.references) for r in gz] == [(r.work, r.references) for r in plain]
-
-
 def test_a_file_cut_in_a_work_yields_the_works_before_and_one_skipped(tmp_path):
     items = file_items(fixture("sckott__habanero__test_journals_works__i0.json"))
     whole = json.dumps({"status": "ok", "message-type": "work-list", "message": {"items": items}}, indent=1)
@@ -251,11 +242,6 @@ def test_sniff_accepts_crossref_and_detection_picks_it(path):
 @pytest.mark.parametrize("path", OTHERS + sorted(DATA.glob("*")), ids=lambda p: p.name)
 def test_sniff_rejects_other_formats(path):
     assert not crossref.sniff(head_of(path))
-
-
-def test_sniff_rejects_the_pubmed_page_seed():
-    assert not crossref.sniff(head_of(shared_file("seed/pubmed-page-eur-spine-j-2025.txt")))
-    assert not crossref.sniff('<html><script>var x = {"date-parts": [[2020]]}</script></html>')
 
 
 # -- what every reader must take: empty input, CRLF, a BOM, UTF-16 --------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 import sys
@@ -237,19 +236,7 @@ def test_sniff_rejects_html_and_other_articles(head):
     assert not jats.sniff(head)
 
 
-def test_sniff_rejects_the_pubmed_page_seed():
-    assert not jats.sniff(head_of(shared_file("seed/pubmed-page-eur-spine-j-2025.txt")))
-
-
 # -- gzip, truncation, entities ----------------------------------------------------
-
-def test_gzip_input_reads_as_the_plain_file(tmp_path):
-    path = fixture("titipata__pubmed_parser__data_pntd.0002065.nxml")
-    packed = tmp_path / "pntd.nxml.gz"
-    packed.write_bytes(gzip.compress(path.read_bytes()))
-    plain, gz = records_of(path), list(read_records([str(packed)]))
-    assert len(gz) == 1 and (gz[0].work, gz[0].references) == (plain[0].work, plain[0].references)
-
 
 def test_a_set_cut_in_its_second_article_yields_the_first_and_one_skipped(tmp_path):
     data = ARTICLESET.read_bytes()
@@ -304,17 +291,6 @@ def test_entities_are_never_expanded(case, tmp_path):
 
 
 # -- what every reader must take: empty input, CRLF, a BOM ------------------------
-
-@pytest.mark.parametrize("variant", ["crlf", "utf-8-bom"])
-def test_line_ends_and_a_bom_change_nothing(variant, tmp_path):
-    data = ARTICLESET.read_bytes()
-    data = data.replace(b"\n", b"\r\n") if variant == "crlf" else b"\xef\xbb\xbf" + data
-    path = tmp_path / f"{variant}.xml"
-    path.write_bytes(data)
-    got, expected = records_of(path), records_of(ARTICLESET)
-    assert [(r.work, r.references, r.source.line) for r in got] == \
-        [(r.work, r.references, r.source.line) for r in expected]
-
 
 def test_empty_input_is_unusable():
     with pytest.raises(InputError):

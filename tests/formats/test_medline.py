@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _shared import FIXTURES, fixture_files, shared_file  # noqa: E402
 
-from citegraph.formats import medline, read_records  # noqa: E402
+from citegraph.formats import medline  # noqa: E402
 from citegraph.model import Author, Record, Skipped  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi  # noqa: E402
 
@@ -115,31 +114,5 @@ def test_sniff_claims_only_medline(path):
     assert medline.sniff(head) is (path.parent.name == "medline")
 
 
-def test_sniff_rejects_the_pubmed_page_seed():
-    seed = Path(__file__).resolve().parents[2] / "examples" / "pubmed-page-eur-spine-j-2025.txt"
-    if not seed.exists():
-        seed = shared_file("seed/pubmed-page-eur-spine-j-2025.txt")
-    assert not medline.sniff(seed.read_text(encoding="utf-8"))
-
-
 # -- encodings ---------------------------------------------------------------------------
 
-def _same(items):
-    return [(r.work, r.references) if isinstance(r, Record) else (r.source.index, r.reason) for r in items]
-
-
-@pytest.mark.parametrize("variant", ["utf-8", "crlf", "utf-8-bom", "cp1252", "gzip"])
-def test_encodings_and_line_ends_read_the_same_records(tmp_path, variant):
-    text = (DATA / "text-medline-cp1252.txt").read_bytes().decode("cp1252")
-    data = {
-        "utf-8": text.encode("utf-8"),
-        "crlf": text.replace("\n", "\r\n").encode("utf-8"),
-        "utf-8-bom": b"\xef\xbb\xbf" + text.encode("utf-8"),
-        "cp1252": text.encode("cp1252"),
-        "gzip": gzip.compress(text.encode("utf-8")),
-    }[variant]
-    path = tmp_path / f"medline-{variant}.nbib"
-    path.write_bytes(data)
-    expected = _same(medline.parse(text, "x"))
-    assert len(expected) == 3 and "Müller" in str(expected)
-    assert _same(read_records([str(path)])) == expected

@@ -294,21 +294,7 @@ def test_sniff_rejects_other_formats(path):
     assert not pubmed_xml.sniff(head_of(path))
 
 
-def test_sniff_rejects_the_pubmed_page_seed():
-    assert not pubmed_xml.sniff(head_of(shared_file("seed/pubmed-page-eur-spine-j-2025.txt")))
-    assert not pubmed_xml.sniff("<!DOCTYPE html><html><body><pre>&lt;PubmedArticleSet&gt;</pre>")
-
-
 # -- gzip, truncation ------------------------------------------------------------
-
-def test_gzip_input_reads_as_the_plain_file(tmp_path):
-    path = fixture("shapiromatron__hawc__TestPubMedFetch.test_standard_query__i0.xml")
-    packed = tmp_path / "standard_query.xml.gz"
-    packed.write_bytes(gzip.compress(path.read_bytes()))
-    plain, gz = records_of(path), list(read_records([str(packed)]))
-    assert len(gz) == len(plain) == 6
-    assert [(r.work, r.references) for r in gz] == [(r.work, r.references) for r in plain]
-
 
 def test_a_file_cut_in_a_record_yields_the_records_before_and_one_skipped(tmp_path):
     data = fixture("shapiromatron__hawc__TestPubmed.test_import__i0.xml").read_bytes()
@@ -445,17 +431,6 @@ def test_memory_stays_bounded_however_large_the_file(tmp_path):
 
 
 # -- what every reader must take: empty input, CRLF, a BOM ------------------------
-
-@pytest.mark.parametrize("variant", ["crlf", "utf-8-bom"])
-def test_line_ends_and_a_bom_change_nothing(variant, tmp_path):
-    data = CASES.read_bytes()
-    data = data.replace(b"\n", b"\r\n") if variant == "crlf" else b"\xef\xbb\xbf" + data
-    path = tmp_path / f"{variant}.xml"
-    path.write_bytes(data)
-    got, expected = records_of(path), records_of(CASES)
-    assert [(r.work, r.references, r.source.line) for r in got] == \
-        [(r.work, r.references, r.source.line) for r in expected]
-
 
 def test_empty_input_is_unusable():
     with pytest.raises(InputError):

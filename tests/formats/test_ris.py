@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import rispy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _shared import FIXTURES, fixture_files, shared_file  # noqa: E402
 
-from citegraph.formats import read_records, ris  # noqa: E402
+from citegraph.formats import ris  # noqa: E402
 from citegraph.model import Record, Skipped  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi  # noqa: E402
 
@@ -142,35 +141,5 @@ def test_sniff_claims_only_ris(path):
     assert ris.sniff(head) is (path.suffix == ".ris" and not path.name.endswith("example_wos.ris"))
 
 
-def test_sniff_rejects_the_pubmed_page_seed():
-    seed = Path(__file__).resolve().parents[2] / "examples" / "pubmed-page-eur-spine-j-2025.txt"
-    if not seed.exists():
-        seed = shared_file("seed/pubmed-page-eur-spine-j-2025.txt")
-    assert not ris.sniff(seed.read_text(encoding="utf-8"))
-
-
 # -- encodings ---------------------------------------------------------------------------
 
-def _same(items):
-    return [(r.work, r.references) if isinstance(r, Record) else (r.source.index, r.reason) for r in items]
-
-
-@pytest.mark.parametrize("variant", ["utf-8", "crlf", "utf-8-bom", "cp1252", "gzip"])
-def test_encodings_and_line_ends_read_the_same_records(tmp_path, variant):
-    source = shared_file(RIS + "NLeSC__litstudy__tests_resources_example.ris")
-    # the lines cp1252 can write (one abstract line has a "μ"), with one kind of line end
-    lines = source.read_bytes().decode("utf-8").splitlines()
-    text = "\n".join(line for line in lines if line.encode("cp1252", errors="ignore").decode("cp1252") == line)
-    assert "Bobák" in text
-    data = {
-        "utf-8": text.encode("utf-8"),
-        "crlf": text.replace("\n", "\r\n").encode("utf-8"),
-        "utf-8-bom": b"\xef\xbb\xbf" + text.encode("utf-8"),
-        "cp1252": text.encode("cp1252"),
-        "gzip": gzip.compress(text.encode("utf-8")),
-    }[variant]
-    path = tmp_path / f"example-{variant}.ris"
-    path.write_bytes(data)
-    expected = _same(ris.parse(text, "x"))
-    assert len(expected) == 25
-    assert _same(read_records([str(path)])) == expected

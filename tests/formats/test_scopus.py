@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import sys
@@ -14,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _shared import FIXTURES, fixture_files, shared_file  # noqa: E402
 
-from citegraph.formats import detect_format, read_records, scopus  # noqa: E402
+from citegraph.formats import detect_format, scopus  # noqa: E402
 from citegraph.model import Record, Skipped  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmid  # noqa: E402
 
@@ -187,31 +186,3 @@ def test_sniff_rejects_the_pubmed_page_seed_and_accepts_the_new_layout():
 
 # -- encodings ---------------------------------------------------------------------------
 
-def _same(items):
-    return [(r.work, r.references) if isinstance(r, Record) else (r.source.index, r.reason) for r in items]
-
-
-@pytest.mark.parametrize("variant", ["utf-8", "crlf", "utf-8-bom", "cp1252", "gzip"])
-def test_encodings_and_line_ends_read_the_same_records(tmp_path, variant):
-    # the rows of the litstudy file that cp1252 can write ("Kalé" among them)
-    header, rows = raw_rows(shared_file(LITSTUDY))
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(next(csv.reader([shared_file(LITSTUDY).read_text(encoding="utf-8-sig").split("\n", 1)[0]])))
-    kept = [row for row in rows if all(cell.encode("cp1252", errors="ignore").decode("cp1252") == cell
-                                       for cell in row)]
-    writer.writerows(kept)
-    text = buffer.getvalue()
-    assert len(kept) >= 10 and "Kalé" in text
-    data = {
-        "utf-8": text.encode("utf-8"),
-        "crlf": text.replace("\n", "\r\n").encode("utf-8"),
-        "utf-8-bom": b"\xef\xbb\xbf" + text.encode("utf-8"),
-        "cp1252": text.encode("cp1252"),
-        "gzip": gzip.compress(text.encode("utf-8")),
-    }[variant]
-    path = tmp_path / f"scopus-{variant}.csv"
-    path.write_bytes(data)
-    expected = _same(scopus.parse(text, "x"))
-    assert len(expected) == len(kept)
-    assert _same(read_records([str(path)])) == expected
