@@ -148,6 +148,13 @@ _FURNITURE_PREFIXES = (
 )
 
 
+_PAGE_MARKER = re.compile(r"pubmed|ncbi\.nlm\.nih\.gov|National Library of Medicine", re.I)
+_PUBMED_HTML = re.compile(r'<meta\s+name="ncbi_db"\s+content="pubmed"|<title>[^<]*\bPubMed\b')
+_OUR_OWN_PAGE = re.compile(r'<meta\s+name="generator"\s+content="citegraph')
+_CITATION_HINT = re.compile(rf"\.\s*(?:1[89]|20)\d\d(?:\s+{_MONTH}(?:\s+\d{{1,2}})?)?\s*;\s*\w")
+_PMID_HINT = re.compile(r"\bPMID:?\s*\d")
+
+
 def sniff(head: str) -> bool:
     """Whether the start of a file reads like a PubMed page (text or HTML)."""
     if head.lstrip().startswith("<?xml") and "<!DOCTYPE html" not in head[:500]:
@@ -156,7 +163,15 @@ def sniff(head: str) -> bool:
         return False
     if re.search(r"^PMID- ", head, re.M):  # MEDLINE text
         return False
-    return bool(re.search(r"pubmed|ncbi\.nlm\.nih\.gov|National Library of Medicine", head, re.I))
+    if not _PAGE_MARKER.search(head) or head.lstrip().startswith(("{", "[")) or _OUR_OWN_PAGE.search(head):
+        return False
+    first_line = next((line for line in head.splitlines() if line.strip()), "")
+    if first_line.count('","') + first_line.count("\t") >= 5:  # a CSV or TSV export's header row
+        return False
+    if _PUBMED_HTML.search(head):
+        return True
+    # plain text, or HTML that is not PubMed's own: it must show an article's citation or PMID
+    return bool(_CITATION_HINT.search(head) or _PMID_HINT.search(head))
 
 
 def read(stream, path: str = "<stream>") -> Iterator[Record | Skipped]:

@@ -102,3 +102,19 @@ def test_a_file_cut_to_nothing_is_skipped_with_its_name(tmp_path, name):
 @pytest.mark.parametrize("module", formats(), ids=lambda m: m.NAME)
 def test_only_the_pubmed_page_reader_claims_the_seed(module):
     assert module.sniff(SEED.read_text(encoding="utf-8")) is (module.NAME == "pubmed-page")
+
+
+def test_no_reader_claims_citegraphs_own_outputs_or_other_vendors_exports(tmp_path):
+    """Our HTML view is named after the input ("pubmed-page-...") and links to PubMed: not a PubMed page."""
+    from citegraph.formats import detect_format
+    from citegraph.errors import FormatError
+
+    out = tmp_path / "out"
+    from citegraph.cli import main
+    assert main(["build", str(SEED), "-o", str(out), "-q", "--format", "html,graphml,gexf,csv,json"]) == 0
+    others = sorted(out.iterdir()) + [shared_file("fixtures/wos_scopus/" + name) for name in (
+        "massimoaria__bibliometrix__tests_testthat_fixtures_openalex_sample.csv",
+        "NLeSC__litstudy__tests_resources_ieee.csv", "NLeSC__litstudy__tests_resources_springer.csv")]
+    for path in others:
+        with pytest.raises(FormatError):
+            detect_format(path.read_text(encoding="utf-8", errors="replace")[:65536], str(path))
