@@ -95,10 +95,9 @@ def _formats(text: str) -> list[str]:
 
 
 def _apply_views(graph, args: argparse.Namespace):
-    """The view the options ask for, with metrics computed within it."""
+    """The view the options ask for, with metrics computed once, within it."""
     from . import analysis
 
-    analysis.add_metrics(graph)
     notes = []
     if args.years:
         graph = analysis.years(graph, *args.years)
@@ -133,7 +132,7 @@ def _apply_views(graph, args: argparse.Namespace):
             attrs["weight"] = graph.degree(node, weight="weight")
             attrs["community"] = community.get(node, 0)
         notes.append(f"{graph.graph['relation']}, weight >= {args.min_weight}")
-    elif notes:
+    else:
         analysis.add_metrics(graph)
     if notes:
         graph.graph["view"] = "; ".join(notes)
