@@ -19,6 +19,7 @@ from pathlib import Path
 from . import __version__
 from .errors import CitegraphError
 from .model import Record, Skipped
+from .online.cli import add_cache_command, add_online_options
 
 log = logging.getLogger("citegraph")
 
@@ -27,6 +28,7 @@ examples:
   citegraph build examples/pubmed-page-eur-spine-j-2025.txt
   citegraph build pages/ -o graphs/ --name spine --format graphml
   citegraph build page.html --open
+  citegraph build page.txt --online --depth 1    # fill identifiers, add references of references
 """
 
 
@@ -167,9 +169,12 @@ def _graph_line(graph) -> str:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .graph import build_graph
+    from .online.cli import apply_online, online_requested, online_usage_problem
     from .resolve import resolve_records
 
     _formats(args.format)  # a usage error before any work
+    if (problem := online_usage_problem(args)):
+        raise _Usage(problem)
     progress = _Progress(not args.quiet)
     records, skipped = _read(args.inputs, progress)
     for item in skipped:
@@ -181,6 +186,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"citegraph: error: {len(skipped)} input(s) skipped and --strict is set",
               file=sys.stderr)
         return 1
+
+    # what the files hold, for the "read" line; growth adds records of its own
+    read_count, file_count = len(records), len({r.source.path for r in records})
+    read_refs = sum(len(r.references) for r in records)
+    read_citing = sum(len(r.cited_by) for r in records)
+    online_lines: list[str] = []
+    if online_requested(args):
+        records, online_lines = apply_online(records, args, progress)
 
     name = args.name or _default_name(args.inputs)
     decisions = None
@@ -197,9 +210,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     merged = resolution.merged_by
     lines = [
-        f"read      {len(records)} record{'s' * (len(records) != 1)} from "
-        f"{len({r.source.path for r in records})} file(s): "
-        f"{resolution.count('reference')} references, {resolution.count('citing')} citing works",
+        f"read      {read_count} record{'s' * (read_count != 1)} from "
+        f"{file_count} file(s): {read_refs} references, {read_citing} citing works",
+        *online_lines,
         f"resolved  {len(resolution.nodes)} works, {len(resolution.citations)} citations "
         f"(merged: {merged.get('id', 0)} by identifier, {merged.get('key', 0)} by key, "
         f"{merged.get('fuzzy', 0)} by fuzzy match"
@@ -373,6 +386,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--merge", metavar="FILE",
                        help="read your decisions back from a review CSV and apply them")
     _view_options(build)
+    add_online_options(build)
     build.set_defaults(func=cmd_build)
 
     view = sub.add_parser(
@@ -401,6 +415,8 @@ def make_parser() -> argparse.ArgumentParser:
     refs.add_argument("input", nargs="?", default="-", metavar="FILE",
                       help="a file of references, one per line (default: stdin)")
     refs.set_defaults(func=cmd_parse_refs)
+
+    add_cache_command(sub)
     return parser
 
 
