@@ -27,6 +27,7 @@ for raises :class:`NotCached`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -439,6 +440,34 @@ def cache_path(cache_dir: str | Path) -> Path:
     return Path(cache_dir) / f"{CACHE_NAME}.sqlite"
 
 
+def set_aside_if_damaged(path: Path) -> Path | None:
+    """Move a cache file SQLite cannot read out of the way; return where it went.
+
+    SQLite's journal keeps the cache whole when a run is killed mid-write, but
+    a file can still be damaged on disk or overwritten by something else.
+    Such a file is renamed ``<name>.damaged-<time>`` (kept for a look, not
+    deleted) and a new cache starts; the caller says so.
+    """
+    import sqlite3
+
+    if not path.exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                raise sqlite3.DatabaseError("quick_check found damage")
+            db.execute("SELECT name FROM sqlite_master").fetchall()
+        return None
+    except sqlite3.DatabaseError:
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.replace(aside)
+        for suffix in ("-wal", "-shm", "-journal"):
+            extra = path.with_name(path.name + suffix)
+            if extra.exists():
+                extra.replace(aside.with_name(aside.name + suffix))
+        return aside
+
+
 def make_session(cache_dir: str | Path, services: Iterable[Service], *, offline: bool = False,
                  allowed_hosts: Iterable[str] | None = None,
                  sleep: Callable[[float], None] = time.sleep):
@@ -468,6 +497,10 @@ def make_session(cache_dir: str | Path, services: Iterable[Service], *, offline:
     services = list(services)
     folder = Path(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    aside = set_aside_if_damaged(cache_path(folder))
+    if aside is not None:
+        log.warning("the HTTP cache %s was damaged: set aside as %s, starting a new one",
+                    cache_path(folder), aside.name)
     allowed = frozenset(allowed_hosts) if allowed_hosts is not None else None
     session = requests_cache.CachedSession(
         str(folder / CACHE_NAME),

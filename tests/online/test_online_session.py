@@ -273,3 +273,24 @@ def test_retry_policy_delays():
     policy = RetryPolicy(backoff=0.5, max_wait=10)
     assert [policy.delay(n, None) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
     assert policy.delay(1, 3.0) == 3.0 and policy.delay(1, 11.0) is None
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"], ids=["overwritten-with-garbage", "cut-in-half"])
+def test_a_damaged_cache_is_set_aside_with_a_warning_and_rebuilt(tmp_path, server, online, damage, caplog):
+    cache_dir = tmp_path / "cache"
+    clients, session = online(cache_dir=cache_dir)
+    efetch(clients)
+    session.close()
+    path = cache_path(cache_dir)
+    data = path.read_bytes()
+    path.write_bytes(b"this is not a database" * 100 if damage == "garbage" else data[: len(data) // 2])
+    before = server.count()
+
+    clients, _ = online(cache_dir=cache_dir)
+    response = efetch(clients)
+    assert response.status_code == 200 and not response.from_cache
+    assert server.count() == before + 1  # asked again: the damaged answers are not trusted
+    aside = [p.name for p in cache_dir.iterdir() if ".damaged-" in p.name]
+    assert len(aside) == 1 and aside[0].startswith("http.sqlite.damaged-")
+    assert any("was damaged: set aside as" in r.getMessage() for r in caplog.records)
+    assert efetch(clients).from_cache  # the new cache works
