@@ -319,6 +319,7 @@ def cmd_parse_refs(args: argparse.Namespace) -> int:
     text = decode(read_bytes(args.input))
     for line in text.splitlines():
         if not line.strip():
+            print("{}")  # one output line per input line, blank ones too: the lines stay aligned
             continue
         work = parse_reference(line).as_json()
         work.pop("raw", None)
