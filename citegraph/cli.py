@@ -85,6 +85,17 @@ def _years(text: str) -> tuple[int | None, int | None]:
     return first, last
 
 
+def _positive(text: str) -> int:
+    """argparse type: an integer of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"wants a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def _formats(text: str) -> list[str]:
     from .export import EXPORTS
 
@@ -141,13 +152,29 @@ def _apply_views(graph, args: argparse.Namespace):
     return graph
 
 
+def _trim_and_style(graph, args: argparse.Namespace, progress: _Progress):
+    """--max-nodes, then the layout, colors and sizes every output shares."""
+    from .visual import apply_visuals, keep_most_cited
+
+    if args.max_nodes is not None and graph.number_of_nodes() > args.max_nodes:
+        graph = keep_most_cited(graph, args.max_nodes)
+    progress.update("laying out", force=True)
+    return apply_visuals(graph, color_by=args.color_by, seed=args.seed)
+
+
 def _write(graph, args: argparse.Namespace, name: str, progress: _Progress) -> list[Path]:
     from .export import EXPORTS, write_graph
 
     written: list[Path] = []
     for fmt in _formats(args.format):
         progress.update(f"writing {fmt}", force=True)
-        written += write_graph(graph, fmt, Path(args.output) / f"{name}{EXPORTS[fmt][0]}")
+        path = Path(args.output) / f"{name}{EXPORTS[fmt][0]}"
+        if fmt == "html":
+            from .export.html import write_html
+            written.append(write_html(graph, path, layout=args.layout, color_by=args.color_by,
+                                      seed=args.seed))
+        else:
+            written += write_graph(graph, fmt, path)
     progress.done()
     return written
 
@@ -162,9 +189,11 @@ def _open(written: list[Path]) -> None:
 
 
 def _graph_line(graph) -> str:
-    view = graph.graph.get("view")
+    notes = [graph.graph["view"]] if graph.graph.get("view") else []
+    if "full_node_count" in graph.graph:
+        notes.append(f"the {graph.number_of_nodes()} most cited of {graph.graph['full_node_count']} works")
     return (f"graph     {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
-            + (f" ({view})" if view else ""))
+            + (f" ({'; '.join(notes)})" if notes else ""))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -202,7 +231,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         decisions = read_decisions(args.merge)
     resolution = resolve_records(records, decisions=decisions)
     full = build_graph(resolution, name=name)
-    graph = _apply_views(full, args)
+    graph = _trim_and_style(_apply_views(full, args), args, progress)
     written = _write(graph, args, name, progress)
     if args.review:
         from .resolve.review import write_review
@@ -252,8 +281,9 @@ def cmd_view(args: argparse.Namespace) -> int:
     _formats(args.format)
     graph = _read_graphml(args.graph)
     name = args.name or f"{_default_name([args.graph])}-view"
-    view = _apply_views(graph, args)
-    written = _write(view, args, name, _Progress(not args.quiet))
+    progress = _Progress(not args.quiet)
+    view = _trim_and_style(_apply_views(graph, args), args, progress)
+    written = _write(view, args, name, progress)
     print("\n".join([_graph_line(view), *(f"wrote     {p}" for p in written)]))
     if args.open:
         _open(written)
@@ -340,6 +370,16 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated: html, graphml, gexf, csv, json (default: html,graphml)")
     parser.add_argument("--open", action="store_true", help="open the HTML view in a browser")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--max-nodes", type=_positive, metavar="N",
+                        help="keep the N most cited works (the HTML view says so); with --online, "
+                             "growth also stops at N (default for growth: 1000)")
+    view = parser.add_argument_group("display (HTML view, and the colors, sizes and positions "
+                                     "GraphML and GEXF carry for Gephi)")
+    view.add_argument("--layout", choices=("force", "year"), default="force",
+                      help="the HTML view's first layout: force (clusters) or year (time left to right)")
+    view.add_argument("--color-by", choices=("kind", "community", "year"), default="kind",
+                      help="node colors (default: kind)")
+    view.add_argument("--seed", type=int, default=1, help="seed of layouts and clusters (default: 1)")
 
 
 def _view_options(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import subprocess
@@ -25,7 +26,16 @@ import networkx as nx
 import pytest
 from lxml import html as lxml_html
 
-from citegraph.export.html import LARGE_GRAPH_NODES, _inline_script, render_html, write_html
+from citegraph import visual
+from citegraph.export.html import (
+    _CITATION_BUDGET,
+    LARGE_GRAPH_NODES,
+    _build_network,
+    _inline_script,
+    _View,
+    render_html,
+    write_html,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -196,12 +206,32 @@ def test_nodes_carry_kind_size_label_and_no_vis_title() -> None:
     assert not any("title" in node for node in nodes.values())
 
 
-def test_edges_point_from_citing_to_cited_with_arrows() -> None:
-    edges = payload(render_html(six_node_graph()))["edges"]
-    assert len(edges) == 5
-    assert {edge["from"] for edge in edges} == {RECORD}
-    assert all(edge["arrows"] == "to" for edge in edges)
-    assert sorted(edge["position"] for edge in edges) == [1, 2, 3, 4, 5]
+def test_edges_point_from_citing_to_cited() -> None:
+    data = payload(render_html(six_node_graph()))
+    ids = [node["id"] for node in data["nodes"]]
+    links = data["links"]
+    assert len(links["source"]) == len(links["target"]) == 5
+    assert {ids[i] for i in links["source"]} == {RECORD}
+    assert sorted(links["position"]) == [1, 2, 3, 4, 5]
+    assert all(text.startswith(("Yahanda", "Coleman", "Patchell", "Tokuhashi", "Ruetten"))
+               for text in links["citation"])
+    # Arrows for every edge, from vis-network's options.
+    assert data["options"]["edges"]["arrows"]["to"]["enabled"] is True
+
+
+def test_citation_texts_past_the_budget_are_kept_only_for_untitled_works(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import citegraph.export.html as module
+
+    graph = six_node_graph()
+    graph.nodes["ref:5e6f7a8b"].pop("title")
+    monkeypatch.setattr(module, "_CITATION_BUDGET", 10)
+    data = payload(render_html(graph))
+    ids = [node["id"] for node in data["nodes"]]
+    kept = {ids[t]: text for t, text in zip(data["links"]["target"], data["links"]["citation"])}
+    assert kept["ref:5e6f7a8b"].startswith("Ruetten et al.")
+    assert [node for node, text in kept.items() if text] == ["ref:5e6f7a8b"]
+    assert _CITATION_BUDGET >= 1_000_000
 
 
 def test_header_names_the_graph_and_counts_it() -> None:
@@ -216,13 +246,117 @@ def test_header_names_the_graph_and_counts_it() -> None:
     assert lxml_html.fromstring(render_html(nx.DiGraph())).findtext(".//h1") == "Citation graph"
 
 
-def test_small_graphs_use_physics_large_ones_do_not() -> None:
-    small = payload(render_html(six_node_graph()))["options"]
-    assert small["physics"]["enabled"] is True
-    assert small["layout"]["improvedLayout"] is True
+def test_positions_come_from_python_and_nothing_moves_by_itself() -> None:
+    graph = six_node_graph()
+    data = payload(render_html(graph, seed=3))
+    assert data["options"]["physics"]["enabled"] is False
+    force = visual.layout(graph, seed=3, communities=visual.communities(graph, seed=3))
+    pixels = [(round(x), round(y)) for x, y in force.values()]
+    assert [(n["x"], n["y"]) for n in data["nodes"]] == pixels
+    flat = data["layouts"]["force"]
+    assert [(flat[2 * i], flat[2 * i + 1]) for i in range(6)] == pixels
+    year = visual.layout(graph, "year", force=force, communities=visual.communities(graph, seed=3))
+    flat = data["layouts"]["year"]
+    assert [(flat[2 * i], flat[2 * i + 1]) for i in range(6)] == [
+        (round(x), round(y)) for x, y in year.values()]
+    assert data["large"] is False
     large = payload(render_html(nx.path_graph(LARGE_GRAPH_NODES + 1, create_using=nx.DiGraph)))
-    assert large["options"]["physics"]["enabled"] is False
+    assert large["large"] is True
     assert large["options"]["layout"]["improvedLayout"] is False
+
+
+def test_page_opens_in_the_layout_and_colours_asked_for() -> None:
+    graph = six_node_graph()
+    data = payload(render_html(graph, layout="year", color_by="community"))
+    assert data["initial"] == {"layout": "year", "color": "community"}
+    flat = data["layouts"]["year"]
+    assert [(n["x"], n["y"]) for n in data["nodes"]] == [
+        (flat[2 * i], flat[2 * i + 1]) for i in range(6)]
+    document = lxml_html.fromstring(render_html(graph, color_by="year"))
+    assert document.get_element_by_id("cg-color-year").get("aria-pressed") == "true"
+    assert document.xpath('//div[@data-legend="kind"]/@hidden') == [""]
+    assert not document.xpath('//div[@data-legend="year"]/@hidden')
+
+
+@pytest.mark.parametrize(("options", "error"), [
+    pytest.param({"layout": "circle"}, ValueError, id="layout"),
+    pytest.param({"color_by": "size"}, ValueError, id="color_by"),
+    pytest.param({"max_nodes": -1}, ValueError, id="max_nodes"),
+    pytest.param({"colour": "kind"}, TypeError, id="unknown-option"),
+])
+def test_bad_options_are_refused(tmp_path: Path, options: dict[str, Any],
+                                 error: type[Exception]) -> None:
+    with pytest.raises(error):
+        write_html(six_node_graph(), tmp_path / "g.html", **options)
+    assert not (tmp_path / "g.html").exists()
+
+
+def test_colours_and_sizes_are_those_of_citegraph_visual() -> None:
+    graph = six_node_graph()
+    graph.add_node("pmid:7", kind="citing", year=2026)
+    graph.add_edge("pmid:7", RECORD)
+    data = payload(render_html(graph))
+    communities = visual.communities(graph)
+    for mode in ("kind", "community", "year"):
+        spec = data["colors"][mode]
+        page = [spec["palette"][i]["fill"] for i in spec["index"]]
+        assert page == list(visual.colors(graph, mode, communities=communities).values()), mode
+    assert [n["size"] for n in data["nodes"]] == list(visual.sizes(graph).values())
+    assert data["community"] == list(communities.values())
+    assert data["cited"] == [visual.local_citations(graph, n) for n in graph]
+    assert data["years"] == [2025, 2019, 2006, 2005, 2005, 2008, 2026]
+
+
+def test_legends_name_kinds_clusters_and_years() -> None:
+    graph = six_node_graph()
+    graph.add_node("ref:undated", label="Undated", kind="reference")
+    graph.add_edge(RECORD, "ref:undated")
+    document = lxml_html.fromstring(render_html(graph))
+    style = "".join(document.xpath("//style/text()"))
+    for name in ("record", "reference"):
+        assert f".cg-kind-{name} {{ --kind-color: {visual.KIND_COLORS[name]}; }}" in style
+    clusters = [" ".join(li.text_content().split())
+                for li in document.xpath('//ul[contains(@class, "cg-legend-clusters")]/li')]
+    assert clusters == ["Cluster 1 Yahanda 2019 7"]
+    years = [text.strip() for text in document.xpath('//div[@data-legend="year"]')[0].itertext()
+             if text.strip()]
+    assert years == ["2005", "2025", "No year", "1"]
+
+
+def test_records_only_view_has_its_own_layout() -> None:
+    graph = six_node_graph()
+    graph.add_node("doi:10.1/second", kind="record", year=2024, label="Second 2024")
+    graph.add_edge("doi:10.1/second", RECORD)
+    data = payload(render_html(graph))
+    view = data["recordsView"]
+    ids = [node["id"] for node in data["nodes"]]
+    assert [ids[i] for i in view["index"]] == [RECORD, "doi:10.1/second"]
+    assert len(view["force"]) == len(view["year"]) == 4
+    assert [tick[0] for tick in view["yearAxis"]["ticks"]] == [2024, 2025]
+    assert payload(render_html(nx.DiGraph([("a", "b")])))["recordsView"] is None
+
+
+def test_max_nodes_keeps_the_most_cited_and_says_so(tmp_path: Path) -> None:
+    graph = six_node_graph()
+    graph.nodes["pmid:16428488"]["cited_by"] = 9
+    graph.nodes[RECORD]["cited_by"] = 5  # as if cited elsewhere in a larger graph
+    page = write_html(graph, tmp_path / "g.html", max_nodes=2).read_text(encoding="utf-8")
+    data = payload(page)
+    assert [node["id"] for node in data["nodes"]] == [RECORD, "pmid:16428488"]
+    notice = " ".join(lxml_html.fromstring(page).get_element_by_id("cg-notice")
+                      .text_content().split())
+    assert notice == ("Showing the 2 most cited of 6 works (1 of 5 citations). "
+                      "Build with a larger --max-nodes to see more.")
+    whole = lxml_html.fromstring(render_html(graph, max_nodes=6))
+    assert not whole.xpath('//*[@id="cg-notice"]')
+
+
+def test_sources_reach_the_panel_data() -> None:
+    graph = six_node_graph()
+    graph.nodes[RECORD]["sources"] = "search-1.txt; export <2>.ris"
+    records = dict(payload(render_html(graph))["records"])
+    assert records[RECORD]["sources"] == ["search-1.txt", "export <2>.ris"]
+    assert "sources" not in records["pmid:16428488"]
 
 
 def test_positions_given_in_python_are_kept_and_need_no_physics() -> None:
@@ -233,19 +367,44 @@ def test_positions_given_in_python_are_kept_and_need_no_physics() -> None:
     assert [(n["x"], n["y"]) for n in data["nodes"]] == [(100.0 * i, -50.0 * i) for i in range(6)]
     assert data["options"]["physics"]["enabled"] is False
     # A node with only some of a position, or a non-finite one, is placed by vis.
+    # Unless every node has a finite pair, citegraph.visual lays the graph out.
     graph.nodes[RECORD]["y"] = float("nan")
     nodes = {n["id"]: n for n in payload(render_html(graph))["nodes"]}
-    assert "x" not in nodes[RECORD] and "y" not in nodes[RECORD]
+    assert all(math.isfinite(n["x"]) and math.isfinite(n["y"]) for n in nodes.values())
+    assert payload(render_html(graph))["layouts"]["force"] != [
+        v for i in range(6) for v in (100.0 * i, -50.0 * i)]
 
 
-def test_large_graphs_build_in_linear_time() -> None:
-    # pyvis alone checks membership in a list: ~15 s here for this graph.
-    graph = nx.gnm_random_graph(20_000, 60_000, seed=1, directed=True)
-    graph = nx.relabel_nodes(graph, {n: f"ref:{n:08x}" for n in graph})
+def structured_graph(n_nodes: int, groups: int = 20, seed: int = 1) -> nx.DiGraph:
+    """About three edges per node, mostly within ``groups`` equal groups, labelled as refs."""
+    size = n_nodes // groups
+    p_in = 3 * n_nodes * 0.95 / (groups * size * (size - 1))
+    p_out = 3 * n_nodes * 0.05 / (n_nodes * (n_nodes - size))
+    graph = nx.random_partition_graph([size] * groups, p_in, p_out, seed=seed, directed=True)
+    graph.graph.pop("partition", None)
+    return nx.relabel_nodes(graph, {n: f"ref:{n:08x}" for n in graph})
+
+
+def test_pyvis_holds_large_graphs_in_linear_time() -> None:
+    # pyvis alone checks membership in a list: ~15 s here for these nodes.
+    graph = nx.empty_graph(20_000, create_using=nx.DiGraph)
+    view = _View(index={}, kinds=[], years=[], cited=[], sizes=dict.fromkeys(graph, 12.0),
+                 communities={}, given=None, force={}, year={}, colors={})
     started = time.perf_counter()
-    data = payload(render_html(graph))
-    assert time.perf_counter() - started < 6
-    assert len(data["nodes"]) == 20_000 and len(data["edges"]) == 60_000
+    net = _build_network(graph, view, dict.fromkeys(graph, (0.0, 0.0)), large=True)
+    assert time.perf_counter() - started < 3
+    assert len(net.nodes) == 20_000
+
+
+def test_large_graphs_render_in_seconds() -> None:
+    graph = structured_graph(20_000)
+    started = time.perf_counter()
+    page = render_html(graph)
+    assert time.perf_counter() - started < 40  # about 8 s on a free core
+    data = payload(page)
+    assert len(data["nodes"]) == 20_000
+    assert len(data["links"]["source"]) == graph.number_of_edges()
+    assert len(page) < 25_000_000
 
 
 @pytest.mark.parametrize("text", ["a='</script>'", "a='</SCRIPT >'", "a=/<!--x/"],
@@ -462,4 +621,258 @@ def test_browser_keeps_positions_given_in_python(browser: Any, tmp_path: Path) -
     with visit(browser, path) as seen:
         positions = seen.page.evaluate("network.getPositions()")
     assert {node: (p["x"], p["y"]) for node, p in positions.items()} == given
+    assert seen.errors == []
+
+
+def _shown(page: Any) -> int:
+    """How many nodes vis-network draws and answers the pointer for."""
+    return page.evaluate("network.body.nodeIndices.length")
+
+
+def test_search_finds_works_by_words_author_doi_and_pmid(browser: Any, tmp_path: Path) -> None:
+    path = write_html(six_node_graph(), tmp_path / "six.html")
+    with visit(browser, path) as seen:
+        page = seen.page
+        search = page.locator("#cg-search")
+        # Title words, in any order and case.
+        search.fill("METASTASES spine")
+        page.wait_for_selector("#cg-results", state="visible")
+        found = page.locator("#cg-results .cg-neighbour-label").all_text_contents()
+        assert sorted(found) == ["Li 2025", "Tokuhashi 2005", "Yahanda 2019"]
+        assert page.text_content("#cg-status") == "3 matches"
+        page.locator('#cg-results button[data-node="ref:1a2b3c4d"]').click()
+        page.wait_for_selector("#cg-panel", state="visible")
+        assert page.text_content("#cg-panel-title") == "A revised scoring system for spine metastases"
+        assert page.evaluate("network.getSelectedNodes()") == ["ref:1a2b3c4d"]
+        for query, node in [("Wang X", RECORD), ("https://doi.org/10.1016/S0140-6736(05)66954-1",
+                                                 "doi:10.1016/s0140-6736(05)66954-1"),
+                            ("16428488", "pmid:16428488"), ("PMC6300001", "doi:10.1016/j.nec.2018.08.001")]:
+            search.fill(query)
+            search.press("Enter")
+            assert page.get_attribute("#cg-panel", "data-node") == node, query
+            assert page.text_content("#cg-status") == "1 of 1"
+        # Enter steps through the matches.
+        search.fill("2005")
+        search.press("Enter")
+        first = page.get_attribute("#cg-panel", "data-node")
+        search.press("Enter")
+        assert page.get_attribute("#cg-panel", "data-node") != first
+        assert page.text_content("#cg-status") == "2 of 2"  # Patchell and Tokuhashi
+        search.fill("no such work")
+        search.press("Enter")
+        assert page.text_content("#cg-status") == "No match"
+    assert seen.refused == [] and seen.errors == [] and seen.dialogs == []
+
+
+def test_filters_hide_and_show_works(browser: Any, tmp_path: Path) -> None:
+    graph = six_node_graph()
+    graph.add_node("doi:10.1/second", kind="record", year=2024, label="Second 2024",
+                   title="A second record", cited_by=0)
+    graph.add_edge("doi:10.1/second", RECORD)
+    graph.add_edge("doi:10.1/second", "pmid:16428488")
+    graph.nodes[RECORD]["cited_by"] = 1
+    graph.nodes["pmid:16428488"]["cited_by"] = 2
+    path = write_html(graph, tmp_path / "filters.html")
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert _shown(page) == 7
+        assert page.text_content("#cg-shown") == "Showing all 7 works"
+        page.fill("#cg-year-from", "2006")
+        page.wait_for_selector("body[data-shown='5']", state="attached")
+        assert _shown(page) == 5
+        assert page.text_content("#cg-shown") == "Showing 5 of 7 works"
+        page.fill("#cg-year-to", "2020")
+        page.wait_for_selector("body[data-shown='3']", state="attached")
+        assert sorted(page.evaluate("network.body.nodeIndices")) == [
+            "doi:10.1016/j.nec.2018.08.001", "pmid:16428488", "ref:5e6f7a8b"]
+        page.click("#cg-filter-reset")
+        assert _shown(page) == 7
+        page.uncheck("#cg-filter-kind-reference")
+        assert sorted(page.evaluate("network.body.nodeIndices")) == ["doi:10.1/second", RECORD]
+        page.check("#cg-filter-kind-reference")
+        page.fill("#cg-min-cited", "2")
+        page.wait_for_selector("body[data-shown='1']", state="attached")
+        assert page.evaluate("network.body.nodeIndices") == ["pmid:16428488"]
+        page.click("#cg-filter-reset")
+        # Records only: the citation network among the records, laid out on its own.
+        page.check("#cg-records-only")
+        assert sorted(page.evaluate("network.body.nodeIndices")) == ["doi:10.1/second", RECORD]
+        assert page.evaluate("network.body.edgeIndices.length") == 1
+        assert page.is_disabled("#cg-filter-kind-reference")
+        own = payload(path.read_text(encoding="utf-8"))["recordsView"]["force"]
+        positions = page.evaluate("network.getPositions()")
+        assert [positions[RECORD]["x"], positions[RECORD]["y"],
+                positions["doi:10.1/second"]["x"], positions["doi:10.1/second"]["y"]] == own
+        page.uncheck("#cg-records-only")
+        assert _shown(page) == 7
+        assert page.evaluate("network.body.edgeIndices.length") == 7
+    assert seen.refused == [] and seen.errors == []
+
+
+def test_colour_modes_recolour_the_nodes_and_switch_the_legend(browser: Any,
+                                                               tmp_path: Path) -> None:
+    graph = six_node_graph()
+    path = write_html(graph, tmp_path / "colours.html")
+    data = payload(path.read_text(encoding="utf-8"))
+    read_colours = "Object.fromEntries(network.body.nodeIndices.map(id => " \
+                   "[id, network.body.nodes[id].options.color.background]))"
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert page.evaluate(read_colours) == visual.colors(graph)
+        assert page.is_visible("[data-legend=kind]") and page.is_hidden("[data-legend=community]")
+        for mode in ("community", "year", "kind"):
+            page.click(f"#cg-color-{mode}")
+            page.wait_for_selector(f"body[data-color-mode={mode}]", state="attached")
+            spec = data["colors"][mode]
+            expected = {node["id"]: spec["palette"][i]["fill"]
+                        for node, i in zip(data["nodes"], spec["index"])}
+            assert page.evaluate(read_colours) == expected, mode
+            assert page.is_visible(f"[data-legend={mode}]")
+            assert page.get_attribute(f"#cg-color-{mode}", "aria-pressed") == "true"
+        assert page.evaluate(read_colours) == visual.colors(graph)
+    assert seen.errors == []
+
+
+def test_year_layout_puts_time_left_to_right(browser: Any, tmp_path: Path) -> None:
+    graph = six_node_graph()
+    path = write_html(graph, tmp_path / "years.html")
+    data = payload(path.read_text(encoding="utf-8"))
+    with visit(browser, path) as seen:
+        page = seen.page
+        force = page.evaluate("network.getPositions()")
+        page.click("#cg-layout-year")
+        page.wait_for_selector("body[data-layout-mode=year]", state="attached")
+        positions = page.evaluate("network.getPositions()")
+        flat = data["layouts"]["year"]
+        assert [(positions[n["id"]]["x"], positions[n["id"]]["y"]) for n in data["nodes"]] == [
+            (flat[2 * i], flat[2 * i + 1]) for i in range(len(data["nodes"]))]
+        by_year = sorted(graph, key=lambda node: graph.nodes[node]["year"])
+        xs = [positions[node]["x"] for node in by_year]
+        assert xs == sorted(xs)
+        page.click("#cg-layout-force")
+        page.wait_for_selector("body[data-layout-mode=force]", state="attached")
+        assert page.evaluate("network.getPositions()") == force
+        # The axis is drawn on the canvas: the top strip holds dark text pixels.
+        page.click("#cg-layout-year")
+        shot = page.locator("#cg-network").screenshot()
+        assert len(shot) > 1000
+    assert seen.errors == []
+
+
+def test_page_opened_by_year_and_cluster_and_trimmed(browser: Any, tmp_path: Path) -> None:
+    graph = six_node_graph()
+    path = write_html(graph, tmp_path / "trimmed.html", layout="year", color_by="community",
+                      max_nodes=4)
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert page.get_attribute("body", "data-layout-mode") == "year"
+        assert page.get_attribute("body", "data-color-mode") == "community"
+        assert page.is_visible("#cg-notice")
+        assert page.text_content("#cg-notice").startswith("Showing the 4 most cited of 6 works")
+        assert _shown(page) == 4
+    assert seen.errors == []
+
+
+def test_panel_shows_sources_counts_and_cluster(browser: Any, tmp_path: Path) -> None:
+    graph = six_node_graph()
+    graph.nodes[RECORD]["sources"] = "pubmed-page.txt; <b>export</b>.ris"
+    path = write_html(graph, tmp_path / "panel.html")
+    with visit(browser, path) as seen:
+        page = seen.page
+        page.mouse.click(*seen.node_point(RECORD))
+        page.wait_for_selector("#cg-panel", state="visible")
+        assert page.locator("#cg-panel-sources li").all_text_contents() == [
+            "pubmed-page.txt", "<b>export</b>.ris"]
+        assert page.text_content("#cg-panel-counts") == "Local citations: cited by 0 · cites 5"
+        assert page.text_content("#cg-panel-cluster") == "Cluster 1"
+        page.locator("#cg-panel-cites-list button").nth(1).click()
+        assert page.is_hidden("#cg-panel-sources")
+        assert page.text_content("#cg-panel-counts") == "Local citations: cited by 1 · cites 0"
+        cited_by = page.locator("#cg-panel-cited-list .cg-neighbour-label").all_text_contents()
+        assert cited_by == ["Li 2025"]
+    assert seen.errors == []
+
+
+def test_hostile_text_stays_text_in_search_lists_and_legends(browser: Any,
+                                                             tmp_path: Path) -> None:
+    graph = hostile_graph()
+    graph.nodes[HOSTILE]["cited_by"] = 50  # the cluster's most cited: named in the legend
+    graph.nodes[HOSTILE]["sources"] = "<img src=x onerror=alert(2)>"
+    path = write_html(graph, tmp_path / "hostile.html", color_by="community")
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert "<b>Evil</b> 2020" in page.text_content(".cg-legend-clusters")
+        page.fill("#cg-search", "onerror")
+        page.wait_for_selector("#cg-results", state="visible")
+        assert page.locator("#cg-results .cg-neighbour-title").all_text_contents() == [
+            HOSTILE_TITLE]
+        page.locator("#cg-results button").first.click()
+        assert page.text_content("#cg-panel-sources li") == "<img src=x onerror=alert(2)>"
+        # (The view is still moving to the work found: go on through the panel.)
+        page.locator("#cg-panel-cited-list button").first.click()
+        assert page.get_attribute("#cg-panel", "data-node") == RECORD
+        titles = page.locator("#cg-panel-cites-list .cg-neighbour-title").all_text_contents()
+        assert HOSTILE_TITLE in titles
+        page.wait_for_timeout(300)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("img").count() == 0
+    assert seen.dialogs == [] and seen.refused == [] and seen.errors == []
+
+
+def test_large_graph_is_drawn_in_bulk_and_still_answers_clicks(browser: Any,
+                                                               tmp_path: Path) -> None:
+    graph = structured_graph(1_200, groups=6)
+    target = "ref:00000007"
+    graph.nodes[target].update(kind="record", title="The work to find", year=2020)
+    path = write_html(graph, tmp_path / "large.html")
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert page.get_attribute("body", "data-bulk-drawing") == "on"
+        assert page.evaluate("edges.length") == 0  # the page draws them itself
+        assert page.evaluate("network.getScale()") < 0.7  # zoomed out: nodes drawn in bulk
+        # A click on a node drawn in bulk still selects it and fills the panel.
+        page.mouse.click(*seen.node_point(target))
+        page.wait_for_selector("#cg-panel", state="visible")
+        assert page.get_attribute("#cg-panel", "data-node") == target
+        assert page.text_content("#cg-panel-title") == "The work to find"
+        page.keyboard.press("Escape")
+        # Search, colour, filter and year layout work on the large page too.
+        page.fill("#cg-search", "work to find")
+        page.press("#cg-search", "Enter")
+        assert page.get_attribute("#cg-panel", "data-node") == target
+        page.click("#cg-color-community")
+        page.click("#cg-layout-year")
+        page.uncheck("#cg-filter-kind-other")
+        assert _shown(page) == 1
+        page.click("#cg-filter-reset")
+        assert _shown(page) == 1_200
+        page.mouse.move(640, 400)
+        page.mouse.down()
+        page.mouse.move(700, 450, steps=5)
+        page.mouse.up()
+    assert seen.refused == [] and seen.errors == [] and seen.dialogs == []
+
+
+def test_undirected_views_are_drawn_without_arrows(browser: Any, tmp_path: Path) -> None:
+    # A co-citation view: works linked by how often they are cited together.
+    graph = nx.Graph(name="Co-citation", view="co-citation, weight >= 2 <b>")
+    graph.add_node("a", label="Alpha 2001", kind="reference", year=2001)
+    graph.add_node("b", label="Beta 2002", kind="reference", year=2002)
+    graph.add_node("c", label="Gamma 2003", kind="reference", year=2003)
+    graph.add_edge("a", "b", weight=3)
+    graph.add_edge("c", "a", weight=2)
+    path = write_html(graph, tmp_path / "cocitation.html")
+    data = payload(path.read_text(encoding="utf-8"))
+    assert data["directed"] is False
+    assert data["options"]["edges"]["arrows"]["to"]["enabled"] is False
+    assert data["cited"] == [2, 1, 1]  # degrees stand in for citations
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert page.text_content("#cg-view-note") == "co-citation, weight >= 2 <b>"
+        page.mouse.click(*seen.node_point("a"))
+        page.wait_for_selector("#cg-panel", state="visible")
+        assert page.text_content("#cg-panel-cites h3").split() == ["Linked", "to", "2"]
+        assert page.is_hidden("#cg-panel-cited")
+        assert sorted(page.locator("#cg-panel-cites-list .cg-neighbour-label")
+                      .all_text_contents()) == ["Beta 2002", "Gamma 2003"]
     assert seen.errors == []

@@ -1,18 +1,32 @@
 """Export a citation graph as one self-contained, interactive HTML page.
 
-The page shows the graph with vis-network (the library pyvis wraps), colours
-nodes by kind, sizes them by how often they are cited, and shows a work's
-title, authors, journal, year and links on hover and in a side panel on click.
+The page shows the graph with vis-network (the library pyvis wraps): nodes
+sized by their local citations and coloured by kind, cluster or year, laid out
+by force or by year; a search, filters (years, kinds, citations, records
+only), a hover card and a side panel with a work's details, its links and the
+works it cites and that cite it.
+
+Layouts, clusters, colours and sizes come from :mod:`citegraph.visual`, so
+that the Gephi exports show the same, and so that the page opens at once: no
+graph waits for physics in the browser.  Above :data:`LARGE_GRAPH_NODES`
+nodes the page draws the edges itself, in one pass over the canvas, rather
+than through vis-network, whose per-edge objects would take seconds to build
+at 60,000 edges; zoomed out, it also draws the nodes in one pass per colour,
+and zoomed in, vis-network draws them with their labels.
 
 The file works offline: vis-network's script and style are read from the
 installed pyvis package and inlined, nothing is fetched, and a Content Security
 Policy forbids any load and any script but the page's own.  Every piece of text
-taken from the graph is escaped: the header by Jinja's autoescape, the node
-data as JSON whose ``<``, ``>`` and ``&`` are written as ``\\u003c`` and so on,
-and the page's script builds the panel with ``textContent`` only.
+taken from the graph is escaped: the header and legends by Jinja's
+autoescape, the node data as JSON whose ``<``, ``>`` and ``&`` are written as
+``\\u003c`` and so on, and the page's script builds everything it shows with
+``textContent`` only.
 
-pyvis is imported only when a page is rendered: it imports IPython, which
-costs a noticeable share of a second.
+pyvis holds the network's nodes and options and supplies vis-network; the
+edges go into the page as two arrays of node numbers, which vis-network (small
+graphs) or the page (large ones) turns into lines.  pyvis, igraph and
+:mod:`citegraph.visual` are imported only when a page is rendered: pyvis
+imports IPython, which costs a noticeable share of a second.
 """
 
 from __future__ import annotations
@@ -24,6 +38,7 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,40 +56,52 @@ if TYPE_CHECKING:
     import networkx as nx
     from pyvis.network import Network
 
-__all__ = ["render_html", "write_html", "LARGE_GRAPH_NODES"]
+__all__ = ["render_html", "write_html", "LARGE_GRAPH_NODES", "LAYOUTS", "COLOR_MODES"]
 
 logger = logging.getLogger(__name__)
 
-#: Above this many nodes the page does not run vis-network's physics (it would
-#: take minutes and keep the browser busy): nodes keep the ``x``/``y`` given in
-#: the graph, or vis places them at random.
-LARGE_GRAPH_NODES = 1000
+#: Above this many nodes the page draws the edges itself (straight, in one
+#: pass) rather than through vis-network, and zoomed out draws the nodes too.
+LARGE_GRAPH_NODES = 200
+#: The layouts the page offers, and the ``layout=`` values :func:`render_html` takes.
+LAYOUTS = ("force", "year")
+#: The colourings the page offers, and the ``color_by=`` values :func:`render_html` takes.
+COLOR_MODES = ("kind", "community", "year")
+# Citation text on edges beyond this many characters in all is kept only for
+# works with no title of their own (for which it is the only description).
+_CITATION_BUDGET = 4_000_000
 
 _TEMPLATE = "graph.html"
 _VIS_ASSETS = "templates/lib/vis-9.1.2"  # inside the pyvis package
 _DEFAULT_HEADING = "Citation graph"
+_SELECTED_BORDER = "#111827"
 
 
 @dataclass(frozen=True)
 class _Kind:
-    """How one kind of node looks, and how the legend names it."""
+    """How one kind of node looks, and how the legend and the filters name it."""
 
     name: str
     label: str  # the legend's, plural
     singular: str  # the panel's
     description: str
-    color: str
-    border: str
+
+    @property
+    def color(self) -> str:
+        from citegraph.visual import KIND_COLORS
+
+        return KIND_COLORS[self.name]
+
+    @property
+    def border(self) -> str:
+        return _darker(self.color)
 
 
 _KINDS: tuple[_Kind, ...] = (
-    _Kind("record", "Records", "Record", "articles read from the input files",
-          "#2563eb", "#1e40af"),
-    _Kind("reference", "References", "Reference", "works cited by the records",
-          "#94a3b8", "#64748b"),
-    _Kind("citing", "Citing works", "Citing work", "works listed as citing a record",
-          "#f97316", "#c2410c"),
-    _Kind("other", "Other", "Other", "nodes of no known kind", "#a855f7", "#7e22ce"),
+    _Kind("record", "Records", "Record", "articles read from the input files"),
+    _Kind("reference", "References", "Reference", "works cited by the records"),
+    _Kind("citing", "Citing works", "Citing work", "works listed as citing a record"),
+    _Kind("other", "Other", "Other", "nodes of no known kind"),
 )
 _KIND_NAMES = frozenset(kind.name for kind in _KINDS)
 
@@ -83,8 +110,19 @@ _TEXT_FIELDS = ("label", "title", "authors", "journal", "volume", "issue", "page
                 "doi", "pmid", "pmcid")
 
 
+def _darker(color: str, share: float = 0.3) -> str:
+    """``color`` mixed with ``share`` of black: a node's border.
+
+    Examples
+    --------
+    >>> _darker("#ffffff")
+    '#b2b2b2'
+    """
+    return "#" + "".join(f"{round(int(color[i:i + 2], 16) * (1 - share)):02x}" for i in (1, 3, 5))
+
+
 def write_html(graph: nx.DiGraph, path: str | os.PathLike[str], *,
-               title: str | None = None) -> Path:
+               title: str | None = None, **options: Any) -> Path:
     """Write ``graph`` as one self-contained, interactive HTML page.
 
     The file is written atomically: a reader sees the old file or the whole
@@ -99,6 +137,9 @@ def write_html(graph: nx.DiGraph, path: str | os.PathLike[str], *,
         Where to write the page.  Missing parent folders are created.
     title : str, optional
         The page's title and heading; defaults to ``graph.graph["name"]``.
+    **options
+        ``layout``, ``color_by``, ``max_nodes`` and ``seed``, as
+        :func:`render_html` takes them.
 
     Returns
     -------
@@ -115,7 +156,7 @@ def write_html(graph: nx.DiGraph, path: str | os.PathLike[str], *,
     True
     """
     path = Path(path)
-    html = render_html(graph, title=title)
+    html = render_html(graph, title=title, **options)
     with atomic_write(path) as fh:
         fh.write(html)
     logger.info("wrote %s (%d nodes, %d edges)", path, graph.number_of_nodes(),
@@ -123,36 +164,53 @@ def write_html(graph: nx.DiGraph, path: str | os.PathLike[str], *,
     return path
 
 
-def render_html(graph: nx.DiGraph, *, title: str | None = None) -> str:
+def render_html(graph: nx.DiGraph, *, title: str | None = None, layout: str = "force",
+                color_by: str = "kind", max_nodes: int | None = None, seed: int = 1) -> str:
     """Render ``graph`` as the text of one self-contained HTML page.
 
     Parameters
     ----------
-    graph : networkx.DiGraph
-        Edges go from the citing work to the cited work.  Every node attribute
+    graph : networkx.DiGraph or networkx.Graph
+        Edges go from the citing work to the cited work (an undirected graph,
+        such as a co-citation view, is drawn without arrows, and the panel
+        lists a work's links in one list).  Every node attribute
         is optional: ``label`` (shown beside the node), ``title``, ``authors``
         (a ``"; "``-joined string), ``year``, ``journal``, ``volume``,
         ``issue``, ``pages``, ``doi``, ``pmid``, ``pmcid``, ``kind``
-        (``record``, ``reference`` or ``citing``: the node's colour),
-        ``cited_by`` (its size; defaults to the in-degree) and ``x``/``y``
-        (a position computed beforehand, kept as the starting point).  Edges
-        may carry ``position`` (the rank in the reference list) and
-        ``citation`` (the reference as written).
+        (``record``, ``reference`` or ``citing``), ``cited_by`` (its local
+        citations, hence its size; defaults to the in-degree), ``sources``
+        (a ``"; "``-joined list of the inputs that mentioned it) and
+        ``x``/``y`` (a position computed beforehand: when every node has one,
+        the page uses them as its force layout, else
+        :func:`citegraph.visual.layout` computes it).  Edges may carry
+        ``position`` (the rank in the reference list) and ``citation`` (the
+        reference as written).  The graph attributes ``full_node_count`` and
+        ``full_edge_count`` (set by :func:`citegraph.visual.keep_most_cited`)
+        make the page say that it shows part of a larger graph; ``view`` (a
+        short text) is shown under the heading.
     title : str, optional
         The page's title and heading; defaults to ``graph.graph["name"]``,
         then to "Citation graph".
+    layout : {"force", "year"}
+        The layout the page opens with; the page can switch to the other.
+    color_by : {"kind", "community", "year"}
+        The colouring the page opens with; the page can switch.
+    max_nodes : int, optional
+        Show only this many nodes, the most cited
+        (:func:`citegraph.visual.keep_most_cited`); the page says so.
+    seed : int
+        Seed of the layouts and of the clusters: the same graph and seed give
+        the same page.
 
     Returns
     -------
     str
         The page.  It loads nothing from the network.
 
-    Notes
-    -----
-    Graphs of up to :data:`LARGE_GRAPH_NODES` nodes are laid out in the
-    browser by vis-network's physics, which is switched off once the layout
-    has settled.  Larger graphs are drawn without physics, at the nodes'
-    ``x``/``y`` where given.
+    Raises
+    ------
+    ValueError
+        For an unknown ``layout`` or ``color_by``, or a negative ``max_nodes``.
 
     Examples
     --------
@@ -163,56 +221,258 @@ def render_html(graph: nx.DiGraph, *, title: str | None = None) -> str:
     >>> "<title>Spine &amp; co" in page, "<Li>" in page
     (True, False)
     """
+    from citegraph import visual
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}: choose {', '.join(LAYOUTS)}")
+    if color_by not in COLOR_MODES:
+        raise ValueError(f"unknown colour mode {color_by!r}: choose {', '.join(COLOR_MODES)}")
+    if max_nodes is not None:
+        if max_nodes < 0:
+            raise ValueError("max_nodes must be zero or more")
+        graph = visual.keep_most_cited(graph, max_nodes)
     heading = title or graph.graph.get("name") or _DEFAULT_HEADING
-    net = _build_network(graph)
-    vis_nodes, vis_edges, _heading, _height, _width, options_json = net.get_network_data()
-    options = json.loads(options_json)
-    records = [[str(node), _record(str(node), attrs)] for node, attrs in graph.nodes(data=True)]
-    kind_counts = Counter(_kind(attrs) for _node, attrs in graph.nodes(data=True))
-    legend = [kind for kind in _KINDS if kind_counts[kind.name]]
+    view = _View.of(graph, seed=seed)
+    large = graph.number_of_nodes() > LARGE_GRAPH_NODES
+    first_positions = view.year if layout == "year" else view.force
+    net = _build_network(graph, view, first_positions, large=large,
+                         directed=graph.is_directed())
+    vis_nodes, _edges, _heading, _height, _width, options_json = net.get_network_data()
+    for node in vis_nodes:
+        node.pop("shape", None)  # the options' default
+    kind_counts = Counter(view.kinds)
     payload = {
         "nodes": vis_nodes,
-        "edges": vis_edges,
-        "options": options,
-        "records": records,
+        "links": _links_payload(graph, view.index),
+        "options": json.loads(options_json),
+        "records": [[str(node), _record(str(node), attrs, view, i)]
+                    for i, (node, attrs) in enumerate(graph.nodes(data=True))],
         "kinds": {kind.name: {"label": kind.singular, "color": kind.color} for kind in _KINDS},
+        "large": large,
+        "directed": graph.is_directed(),
+        "initial": {"layout": layout, "color": color_by},
+        "years": view.years,
+        "cited": view.cited,
+        "community": [view.communities[node] for node in graph],
+        "layouts": {
+            "force": _flat(view.force, graph),
+            "year": _flat(view.year, graph),
+            "yearAxis": _year_axis(view.years, view.year, graph),
+        },
+        "recordsView": _records_view(graph, view, seed),
+        "colors": {mode: _palette(view.colors[mode]) for mode in COLOR_MODES},
+        "selectedBorder": _SELECTED_BORDER,
     }
+    full_nodes = graph.graph.get("full_node_count")
+    full_edges = graph.graph.get("full_edge_count")
+    notice = None
+    if isinstance(full_nodes, int) and full_nodes > graph.number_of_nodes():
+        notice = {"shown": graph.number_of_nodes(), "of": full_nodes,
+                  "shown_edges": graph.number_of_edges(),
+                  "of_edges": full_edges if isinstance(full_edges, int) else None}
+    known_years = [year for year in view.years if year is not None]
     vis_js, vis_css = _vis_assets()
     env = _environment()
     return env.get_template(_TEMPLATE).render(
         heading=heading,
+        view_note=graph.graph.get("view") if isinstance(graph.graph.get("view"), str) else None,
+        directed=graph.is_directed(),
         node_count=graph.number_of_nodes(),
         edge_count=graph.number_of_edges(),
-        legend=[(kind, kind_counts[kind.name]) for kind in legend],
+        legend=[(kind, kind_counts[kind.name]) for kind in _KINDS if kind_counts[kind.name]],
+        community_legend=_community_legend(graph, view),
+        year_legend=_year_legend(known_years, view.years.count(None)),
+        year_range=(min(known_years), max(known_years)) if known_years else None,
+        max_cited=max(view.cited, default=0),
+        records_count=kind_counts["record"],
+        notice=notice,
+        layout=layout,
+        color_by=color_by,
         graph_json=_script_json(payload),
         vis_js=_inline_script(vis_js),
         vis_css=_inline_style(vis_css),
     )
 
 
-def _build_network(graph: nx.DiGraph) -> Network:
-    """Hold ``graph`` in a pyvis network, with the options the page uses."""
+@dataclass
+class _View:
+    """What the page needs to know of each node, computed once."""
+
+    index: dict[Hashable, int]
+    kinds: list[str]
+    years: list[int | None]
+    cited: list[int]
+    sizes: dict[Hashable, float]
+    communities: dict[Hashable, int]
+    given: dict[Hashable, tuple[float, float]] | None
+    force: dict[Hashable, tuple[float, float]]
+    year: dict[Hashable, tuple[float, float]]
+    colors: dict[str, dict[Hashable, str]]
+
+    @classmethod
+    def of(cls, graph: nx.DiGraph, *, seed: int) -> _View:
+        from citegraph import visual
+
+        communities = visual.communities(graph, seed=seed)
+        given = _given_positions(graph)
+        force = given if given is not None else visual.layout(
+            graph, "force", seed=seed, communities=communities)
+        return cls(
+            index={node: i for i, node in enumerate(graph)},
+            kinds=[_kind(attrs) for _node, attrs in graph.nodes(data=True)],
+            years=[visual.node_year(graph, node) for node in graph],
+            cited=[visual.local_citations(graph, node) for node in graph],
+            sizes=visual.sizes(graph),
+            communities=communities,
+            given=given,
+            force=force,
+            year=visual.layout(graph, "year", seed=seed, force=force, communities=communities),
+            colors={mode: visual.colors(graph, mode, communities=communities)  # type: ignore[arg-type]
+                    for mode in COLOR_MODES},
+        )
+
+
+def _given_positions(graph: nx.DiGraph) -> dict[Hashable, tuple[float, float]] | None:
+    """The nodes' own ``x``/``y``, if every node has a finite pair."""
+    positions = {}
+    for node, attrs in graph.nodes(data=True):
+        x, y = _coordinate(attrs.get("x")), _coordinate(attrs.get("y"))
+        if x is None or y is None:
+            return None
+        positions[node] = (x, y)
+    return positions or None
+
+
+def _flat(positions: Mapping[Hashable, Sequence[float]], nodes: Any) -> list[int]:
+    """``[x0, y0, x1, y1, ...]`` in the order of ``nodes``, in whole pixels.
+
+    vis-network keeps a node's given position in whole pixels (it cuts the
+    fraction off), so the page's layouts are whole pixels too.
+    """
+    flat: list[int] = []
+    for node in nodes:
+        x, y = positions[node]
+        flat += (round(float(x)), round(float(y)))
+    return flat
+
+
+def _palette(colors: Mapping[Hashable, str]) -> dict[str, list]:
+    """Colours as a palette and one palette index per node (compact for 20,000 nodes)."""
+    palette: dict[str, int] = {}
+    index = [palette.setdefault(color, len(palette)) for color in colors.values()]
+    return {"palette": [{"fill": color, "border": _darker(color)} for color in palette],
+            "index": index}
+
+
+def _year_axis(years: list[int | None], positions: Mapping[Hashable, Sequence[float]],
+               nodes: Any) -> dict[str, Any]:
+    """Where each year's band lies on the x axis of a year layout (its centre)."""
+    spans: dict[int | None, list[float]] = {}
+    for year, node in zip(years, nodes):
+        x = float(positions[node][0])
+        low, high = spans.get(year, [x, x])
+        spans[year] = [min(low, x), max(high, x)]
+    ticks = sorted((year, round((low + high) / 2, 1)) for year, (low, high) in spans.items()
+                   if year is not None)
+    unknown = spans.get(None)
+    return {"ticks": ticks,
+            "unknown": None if unknown is None else round((unknown[0] + unknown[1]) / 2, 1)}
+
+
+def _records_view(graph: nx.DiGraph, view: _View, seed: int) -> dict[str, Any] | None:
+    """The citation network among the records alone, laid out on its own."""
+    from citegraph import visual
+
+    records = [node for node, kind in zip(graph, view.kinds) if kind == "record"]
+    if not records or len(records) == graph.number_of_nodes():
+        return None
+    sub = graph.subgraph(records)
+    force = visual.layout(sub, "force", seed=seed,
+                          communities={node: view.communities[node] for node in records})
+    year = visual.layout(sub, "year", seed=seed, force=force,
+                         communities={node: view.communities[node] for node in records})
+    return {
+        "index": [view.index[node] for node in records],
+        "force": _flat(force, records),
+        "year": _flat(year, records),
+        "yearAxis": _year_axis([view.years[view.index[node]] for node in records], year, records),
+    }
+
+
+def _community_legend(graph: nx.DiGraph, view: _View) -> list[dict[str, Any]]:
+    """The legend of the cluster colouring: the coloured clusters, then the rest."""
+    from citegraph import visual
+
+    members: dict[int, list[Hashable]] = {}
+    for node in graph:
+        members.setdefault(view.communities[node], []).append(node)
+    legend = []
+    rest = 0
+    rest_count = 0
+    for community in sorted(members):
+        nodes = members[community]
+        color = visual.community_color(community)
+        if color == visual.OTHER_COMMUNITY_COLOR:
+            rest += 1
+            rest_count += len(nodes)
+            continue
+        top = max(nodes, key=lambda node: view.cited[view.index[node]])
+        legend.append({"label": f"Cluster {community + 1}", "color": color, "count": len(nodes),
+                       "hint": _label(str(top), graph.nodes[top])})
+    if rest:
+        legend.append({"label": f"{rest:,} smaller cluster{'s' * (rest != 1)}",
+                       "color": visual.OTHER_COMMUNITY_COLOR, "count": rest_count, "hint": ""})
+    return legend
+
+
+def _year_legend(known: list[int], unknown: int) -> dict[str, Any] | None:
+    """The legend of the year colouring: a gradient from the first year to the last."""
+    from citegraph import visual
+
+    if not known and not unknown:
+        return None
+    stops = ", ".join(visual.YEAR_COLORS)
+    return {"first": min(known) if known else None, "last": max(known) if known else None,
+            "gradient": f"linear-gradient(to right, {stops})",
+            "unknown": unknown, "unknown_color": visual.UNKNOWN_YEAR_COLOR}
+
+
+def _links_payload(graph: nx.DiGraph, index: Mapping[Hashable, int]) -> dict[str, list]:
+    """Edges as parallel arrays: citing and cited node numbers, position, citation text."""
+    source, target, position, citation = [], [], [], []
+    titled = {node for node, title in graph.nodes(data="title") if title}
+    texts = [attrs.get("citation") for _u, _v, attrs in graph.edges(data=True)]
+    budget = sum(len(text) for text in texts if isinstance(text, str))
+    for (u, v, attrs), text in zip(graph.edges(data=True), texts):
+        source.append(index[u])
+        target.append(index[v])
+        rank = attrs.get("position")
+        position.append(rank if isinstance(rank, int) and not isinstance(rank, bool) else None)
+        keep = isinstance(text, str) and text and (budget <= _CITATION_BUDGET or v not in titled)
+        citation.append(text if keep else None)
+    return {"source": source, "target": target, "position": position, "citation": citation}
+
+
+def _build_network(graph: nx.DiGraph, view: _View,
+                   positions: Mapping[Hashable, Sequence[float]], *, large: bool,
+                   directed: bool = True) -> Network:
+    """Hold ``graph``'s nodes in a pyvis network, with the options the page uses."""
     from pyvis.network import Network  # imports IPython: only when rendering
 
-    large = graph.number_of_nodes() > LARGE_GRAPH_NODES
     net = Network(directed=True)
-    # pyvis checks every new node and every edge's ends against a list of node
-    # ids: quadratic, about 15 s for 20,000 nodes and 60,000 edges.  The same
-    # list, answering membership from a set, keeps it linear.
+    # pyvis checks every new node against a list of node ids: quadratic, about
+    # 15 s for 20,000 nodes.  The same list, answering from a set, keeps it linear.
     net.node_ids = _NodeIdList()
-    positioned = 0
     for node, attrs in graph.nodes(data=True):
-        options = _vis_node(str(node), attrs, graph.in_degree(node))
-        positioned += "x" in options
+        options: dict[str, Any] = {
+            "label": _label(str(node), attrs),
+            "group": _kind(attrs),
+            "size": view.sizes[node],
+        }
+        x, y = positions[node]
+        options["x"], options["y"] = round(float(x)), round(float(y))
         net.add_node(str(node), **options)
-    for source, target, attrs in graph.edges(data=True):
-        net.add_edge(str(source), str(target), **_vis_edge(attrs))
-    all_placed = graph.number_of_nodes() > 0 and positioned == graph.number_of_nodes()
-    if large and not all_placed:
-        logger.info("%d nodes, %d with a position: drawing without physics",
-                    graph.number_of_nodes(), positioned)
-    net.set_options(json.dumps(_vis_options(physics=not (large or all_placed),
-                                            large=large)))
+    net.set_options(json.dumps(_vis_options(large=large, directed=directed)))
     return net
 
 
@@ -239,40 +499,6 @@ def _kind(attrs: dict[str, Any]) -> str:
     return kind if kind in _KIND_NAMES else "other"
 
 
-def _node_size(cited_by: int) -> float:
-    """Node radius in pixels: grows with the square root of the citations."""
-    return round(min(12 + 5 * math.sqrt(max(cited_by, 0)), 60), 1)
-
-
-def _vis_node(node: str, attrs: dict[str, Any], in_degree: int) -> dict[str, Any]:
-    """vis-network's options for one node: no ``title``, vis would show it."""
-    cited_by = attrs.get("cited_by")
-    if not isinstance(cited_by, int):
-        cited_by = in_degree
-    options: dict[str, Any] = {
-        "label": _label(node, attrs),
-        "group": _kind(attrs),
-        "size": _node_size(cited_by),
-    }
-    # The hook for layouts computed in Python: a node with x and y starts there.
-    x, y = _coordinate(attrs.get("x")), _coordinate(attrs.get("y"))
-    if x is not None and y is not None:
-        options["x"], options["y"] = x, y
-    return options
-
-
-def _vis_edge(attrs: dict[str, Any]) -> dict[str, Any]:
-    """Edge data kept for the panel; vis-network ignores these keys."""
-    options: dict[str, Any] = {}
-    position = attrs.get("position")
-    if isinstance(position, int) and not isinstance(position, bool):
-        options["position"] = position
-    citation = attrs.get("citation")
-    if isinstance(citation, str) and citation:
-        options["citation"] = citation
-    return options
-
-
 def _coordinate(value: Any) -> float | None:
     try:
         number = float(value)
@@ -295,9 +521,9 @@ def _label(node: str, attrs: dict[str, Any]) -> str:
     return node
 
 
-def _record(node: str, attrs: dict[str, Any]) -> dict[str, Any]:
+def _record(node: str, attrs: dict[str, Any], view: _View, i: int) -> dict[str, Any]:
     """What the hover card and the side panel show about one node."""
-    record: dict[str, Any] = {"kind": _kind(attrs)}
+    record: dict[str, Any] = {"kind": view.kinds[i]}
     for field in _TEXT_FIELDS:
         value = attrs.get(field)
         if value is not None and value != "":
@@ -306,6 +532,11 @@ def _record(node: str, attrs: dict[str, Any]) -> dict[str, Any]:
     year = attrs.get("year")
     if year is not None and year != "":
         record["year"] = year if isinstance(year, int) and not isinstance(year, bool) else str(year)
+    sources = attrs.get("sources")
+    if isinstance(sources, str) and sources.strip():
+        record["sources"] = [part.strip() for part in sources.split("; ") if part.strip()]
+    elif isinstance(sources, (list, tuple)) and sources:
+        record["sources"] = [str(part) for part in sources]
     links = _links(attrs)
     if links:
         record["links"] = links
@@ -346,7 +577,7 @@ def _links(attrs: dict[str, Any]) -> list[dict[str, str]]:
     return links
 
 
-def _vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
+def _vis_options(*, large: bool, directed: bool = True) -> dict[str, Any]:
     """vis-network's options.
 
     pyvis's ``set_options`` deletes every space of the JSON it is given, so no
@@ -356,8 +587,8 @@ def _vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
         kind.name: {
             "color": {
                 "background": kind.color, "border": kind.border,
-                "highlight": {"background": kind.color, "border": "#111827"},
-                "hover": {"background": kind.color, "border": "#111827"},
+                "highlight": {"background": kind.color, "border": _SELECTED_BORDER},
+                "hover": {"background": kind.color, "border": _SELECTED_BORDER},
             },
         }
         for kind in _KINDS
@@ -371,34 +602,28 @@ def _vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
             "borderWidthSelected": 3,
             "font": {"size": 13, "face": "system-ui,sans-serif", "color": "#1f2937",
                      "strokeWidth": 3, "strokeColor": "#ffffff"},
+            # Labels from zoom 0.7 on (13 px × 0.7): below, they would be too
+            # small to read and slow to draw.
+            "scaling": {"label": {"drawThreshold": 9}},
         },
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
             "color": {"color": "#b6bfcc", "highlight": "#1f2937", "hover": "#475569",
                       "inherit": False},
             "width": 1,
             "selectionWidth": 1.5,
-            "smooth": False if large else {"enabled": True, "type": "continuous",
-                                           "roundness": 0.3},
+            "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
         },
         "interaction": {
             "hover": True,
             "hoverConnectedEdges": True,
             "tooltipDelay": 150,
-            "hideEdgesOnDrag": large,
-            "hideEdgesOnZoom": large,
+            "hideEdgesOnDrag": False,
+            "hideEdgesOnZoom": False,
         },
         "layout": {"randomSeed": 7, "improvedLayout": not large},
-        "physics": {
-            "enabled": physics,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01,
-                                 "springLength": 110, "springConstant": 0.08,
-                                 "damping": 0.5, "avoidOverlap": 0.4},
-            # The page fits the view itself once the layout is done.
-            "stabilization": {"enabled": physics, "iterations": 1000,
-                              "updateInterval": 25, "fit": False},
-        },
+        # Positions come from citegraph.visual: nothing moves by itself.
+        "physics": {"enabled": False, "stabilization": {"enabled": False}},
     }
 
 

@@ -54,8 +54,6 @@ def add_online_options(parser: argparse.ArgumentParser) -> None:
                        help="grow the graph by N rounds of references or citing works (default: 0)")
     group.add_argument("--direction", choices=("refs", "citedby", "both"), default="refs",
                        help="what growth follows: references, citing works, or both (default: refs)")
-    group.add_argument("--max-nodes", type=_count, default=DEFAULT_MAX_NODES, metavar="N",
-                       help=f"add no works once the graph holds N (default: {DEFAULT_MAX_NODES})")
     group.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, metavar="DIR",
                        help=f"folder of the HTTP cache (default: {DEFAULT_CACHE_DIR}/)")
 
@@ -126,7 +124,7 @@ def _summary(clients, args: argparse.Namespace) -> list[str]:
         grown = (f"grown     {_plural(report.rounds, 'round')} of {args.direction}: "
                  f"+{_plural(report.added, 'work')} from {_plural(report.expanded, 'work')} looked up")
         if report.capped:
-            grown += f" (stopped at --max-nodes {args.max_nodes})"
+            grown += f" (stopped at --max-nodes {(args.max_nodes or DEFAULT_MAX_NODES)})"
         lines.append(grown)
     counts = []
     not_cached = 0
@@ -179,7 +177,7 @@ def apply_online(records: Sequence[Record], args: argparse.Namespace,
         out = enrich_records(records, clients, progress=bar.stage)
         if args.depth:
             out = grow(out, clients, depth=args.depth, direction=args.direction,
-                       max_nodes=args.max_nodes, progress=bar.growth)
+                       max_nodes=(args.max_nodes or DEFAULT_MAX_NODES), progress=bar.growth)
     finally:
         bar.done()
         session.close()

@@ -20,7 +20,7 @@ from fake_services import FakeServices
 from citegraph import cli as citegraph_cli
 from citegraph.formats import read_records
 from citegraph.model import Record
-from citegraph.online.cli import (_Bar, add_cache_command, add_online_options, apply_online,
+from citegraph.online.cli import (_Bar, add_cache_command, apply_online,
                                   online_requested, online_usage_problem)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,9 +36,10 @@ needs_wiring = pytest.mark.skipif(not _wired(), reason="citegraph/cli.py does no
 
 
 def online_args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_online_options(parser)
-    return parser.parse_args(argv)
+    """The options of ``citegraph build`` as the command line parses them."""
+    from citegraph.cli import make_parser
+
+    return make_parser().parse_args(["build", "input.txt", *argv])
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def seed() -> list[Record]:
 def test_options_and_their_defaults():
     args = online_args()
     assert (args.online, args.offline, args.depth, args.direction, args.max_nodes, args.cache_dir) == \
-        (False, False, 0, "refs", 1000, "cache")
+        (False, False, 0, "refs", None, "cache")  # growth stops at 1000 works unless --max-nodes says
     assert not online_requested(args) and online_usage_problem(args) is None
     args = online_args("--online", "--depth", "2", "--direction", "both", "--max-nodes", "2000",
                        "--cache-dir", "elsewhere")
