@@ -240,7 +240,11 @@ def communities(graph: nx.DiGraph, *, seed: int = 1) -> dict[Hashable, int]:
     """
     from .analysis import communities as louvain
 
-    return louvain(graph, seed=seed)
+    # the links without direction, weights or self-loops: clusters of who cites whom
+    links = nx.Graph()
+    links.add_nodes_from(graph)
+    links.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    return louvain(links, seed=seed)
 
 
 # Keeping the most cited ----------------------------------------------------------------------

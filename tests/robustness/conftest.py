@@ -36,7 +36,16 @@ KNOWN_FAULTS = {
 }
 
 
+#: Faults that hypothesis finds on some runs and not others (the case it reaches depends on its
+#: time budget): the same faults as above, so they are expected, but not strictly.
+SOMETIMES_FOUND = {
+    "test_robust_mutations.py::test_mutated_fixtures_never_crash_hang_or_lose_an_untouched_record[medline]",
+}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if f"{item.path.name}::{item.name}" in KNOWN_FAULTS:
-            item.add_marker(pytest.mark.xfail(strict=True, reason="known reader fault, not fixed yet"))
+        name = f"{item.path.name}::{item.name}"
+        if name in KNOWN_FAULTS or name in SOMETIMES_FOUND:
+            item.add_marker(pytest.mark.xfail(strict=name in KNOWN_FAULTS,
+                                              reason="known reader fault, not fixed yet"))
