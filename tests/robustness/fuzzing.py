@@ -785,6 +785,8 @@ def check(fx: Fixture, mutation: Mutation, limit: float = TIME_LIMIT, pipeline: 
 
 def _check_untouched(fx: Fixture, mutation: Mutation, items: list, error, out: Outcome) -> None:
     region = (mutation.start, mutation.end)
+    if fx.encoding.startswith("utf-16"):  # a byte of a code unit touches the whole unit
+        region = (region[0] & ~1, region[1] + (region[1] & 1))
     if any(_touches(shared, region) for shared in fx.shared if shared[1] > shared[0]):
         return  # the frame every record stands in was hit
     keys = fx.keys
