@@ -26,6 +26,7 @@ The XML plumbing (:func:`xml_root_name`, :func:`iter_xml_records`,
 
 from __future__ import annotations
 
+import html.entities
 import io
 import logging
 import re
@@ -85,18 +86,33 @@ _BLOCKS = frozenset({"p", "title", "sec", "label", "list-item", "AbstractText", 
                      "def-item", "term", "def", "disp-quote"})
 
 
+def _entity_text(entity) -> str:
+    """The character an entity reference stands for, by its HTML name (``&ndash;`` is "–"), else nothing.
+
+    The DTDs that define PubMed's and PMC's entities are never loaded, so
+    their references reach the reader unexpanded; the HTML names cover them.
+    """
+    return html.entities.html5.get(f"{entity.text[1:-1]};", "") if entity.text else ""
+
+
 def inner_text(element) -> str:
-    """The text of an element and its descendants as it stands (white space kept), entity references dropped."""
+    """The text of an element and its descendants as it stands (white space kept).
+
+    Entity references, which are never expanded, give the character their HTML
+    name stands for; comments and processing instructions give nothing.
+    """
     if not len(element):
         return element.text or ""
     parts = [element.text or ""]
     for child in element:
         tag = child.tag
-        if isinstance(tag, str):  # entity references (never expanded) and the like are dropped
+        if isinstance(tag, str):
             if tag in _BLOCKS:
                 parts.extend((" ", inner_text(child), " "))
             else:
                 parts.append(inner_text(child))
+        elif tag is etree.Entity:
+            parts.append(_entity_text(child))
         if child.tail:
             parts.append(child.tail)
     return "".join(parts)
@@ -106,7 +122,7 @@ def text_of(element) -> str | None:
     """The text of an element: inline markup (italic, sup, sub) flattened, white space collapsed.
 
     ``None`` for a missing or empty element.  An entity reference, which these
-    readers never expand, contributes nothing.
+    readers never expand, gives the character of its HTML name.
 
     Examples
     --------
@@ -179,6 +195,99 @@ def _release(element) -> None:
             del parent[0]
 
 
+#: Bytes read at a time; the parser's finished records are taken after each.
+_CHUNK = 1 << 16
+#: The longest a record's start tag may reach across two chunks.
+_TAG_OVERLAP = 64
+#: Bytes kept while looking for the root element: past this, a break cannot be resumed from.
+_FRAME_LIMIT = 1 << 22
+_PARSER_OPTIONS = dict(events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+                       huge_tree=False, remove_comments=True, remove_pis=True)
+#: :data:`_PROLOG` for bytes: a BOM, the declaration, comments, the DOCTYPE, then the root's name.
+_PROLOG_BYTES = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE\s[^\[>]*(?:\[.*?\]\s*)?>)*"
+    rb"<(?P<name>[A-Za-z_][\w.:-]*)", re.S)
+_DECLARED_ENCODING = re.compile(rb"""\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)""")
+#: libxml2 ends its messages with the parser's line and column; the file's line is given apart.
+_ERROR_PLACE = re.compile(r"\s*,\s*line \d+, column \d+\s*\Z")
+
+
+class _ReadFailure(Exception):
+    """The byte stream itself failed (a truncated or damaged ``.gz``)."""
+
+
+class _RecordStarts:
+    """Where each record element starts in a file's bytes, from a scan of the bytes themselves.
+
+    The parser says which records it finished, not where they began: when the
+    XML breaks, these offsets let reading resume at the next record's start tag,
+    in a new parser given the file's *frame* first (its prolog and root start
+    tag).  Kept: the bytes from the first record not yet read on (a record or
+    so: memory stays bounded), the offsets of the start tags seen, and the line
+    count, so that a resumed parser's line numbers can be made the file's.
+    """
+
+    def __init__(self, record_tags: tuple[str, ...]):
+        names = "|".join(re.escape(tag) for tag in record_tags)
+        self._tag = re.compile(rf"<(?:[A-Za-z_][\w.-]*:)?(?:{names})(?=[\s/>])".encode())
+        self._record_tags = record_tags
+        self.offsets: list[int] = []
+        self.buffer = bytearray()
+        self.base = 0  # file offset of buffer[0]
+        self.base_line = 1  # file line of buffer[0]
+        self.frame: bytes | None = None  # the prolog and root start tag, when the records stand in a set
+        self.framed = False  # whether the frame was looked for (and found, or found missing)
+        self.utf8 = False  # whether the file is UTF-8 by its declaration (or by having none)
+
+    def add(self, data: bytes) -> None:
+        scan_from = max(len(self.buffer) - _TAG_OVERLAP, 0)
+        self.buffer += data
+        last = self.offsets[-1] if self.offsets else -1
+        for m in self._tag.finditer(self.buffer, scan_from):
+            if self.base + m.start() > last:
+                self.offsets.append(self.base + m.start())
+        if not self.framed:
+            self._find_frame()
+
+    def _find_frame(self) -> None:
+        m = _PROLOG_BYTES.match(self.buffer)
+        end = self.buffer.find(b">", m.end()) if m else -1
+        if end < 0:
+            self.framed = len(self.buffer) > _FRAME_LIMIT or (m is None and len(self.buffer) > 1024)
+            return
+        self.framed = True
+        if m.group("name").rpartition(b":")[2].decode() not in self._record_tags:
+            self.frame = bytes(self.buffer[:end + 1])
+            declared = _DECLARED_ENCODING.match(self.frame)
+            self.utf8 = declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+
+    def line_at(self, offset: int) -> int:
+        return self.base_line + self.buffer.count(b"\n", 0, offset - self.base)
+
+    def forget_before(self, record: int) -> None:
+        """Drop the bytes before record number ``record`` (from 0) starts."""
+        if not self.framed:
+            return  # the frame is still being read
+        if record < len(self.offsets):
+            keep_from = self.offsets[record]
+        else:
+            keep_from = self.base + len(self.buffer) - _TAG_OVERLAP
+        if keep_from > self.base:
+            cut = keep_from - self.base
+            self.base_line += self.buffer.count(b"\n", 0, cut)
+            del self.buffer[:cut]
+            self.base = keep_from
+
+    def record_bytes(self, record: int) -> bytes:
+        """The bytes of record number ``record``, to the next record's start tag (or all that is read)."""
+        start = self.offsets[record] - self.base
+        end = self.offsets[record + 1] - self.base if record + 1 < len(self.offsets) else len(self.buffer)
+        return bytes(self.buffer[start:end])
+
+    def since(self, offset: int) -> bytes:
+        return bytes(self.buffer[offset - self.base:])
+
+
 def iter_xml_records(stream: BinaryIO, path: str, format_name: str, record_tags: tuple[str, ...],
                      read_record: Callable[[etree._Element, Source], Record | Skipped],
                      root_names: Collection[str]) -> Iterator[Record | Skipped]:
@@ -187,49 +296,199 @@ def iter_xml_records(stream: BinaryIO, path: str, format_name: str, record_tags:
     The parser expands no entity, loads no DTD and reaches no network.  Each
     record element is released once it is read, so memory stays bounded on
     files of any size.  A record whose reading raises becomes a ``Skipped``.
-    XML that breaks after some records yields those records, then one
-    ``Skipped`` naming the line where it broke.
+
+    XML that is not well-formed (a damaged byte, pasted junk, a cut download)
+    loses only what the damage touches: the records before it are read, the
+    record it falls in becomes a ``Skipped`` naming the line, and reading
+    resumes at the next record's start tag, in a new parser given the file's
+    prolog and root start tag first.  Damage between two records is reported
+    as a ``Skipped`` of its own, and both records are read.  In a UTF-8 file,
+    a record holding bytes that are not UTF-8 (a title pasted from a cp1252
+    document) is read with those bytes taken as cp1252, as the text readers do.
 
     Raises
     ------
     InputError
-        When the XML is broken before the first record ends, or when it holds
-        no record and its root is none of ``root_names``.
+        When no record can be read: the XML breaks before its first record,
+        or every record is broken, or it holds no record and its root is none
+        of ``root_names``.
     """
-    events = etree.iterparse(stream, events=("end",), tag=record_tags, resolve_entities=False,
-                             no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
-    index = 0
-    try:
-        for _, element in events:
-            index += 1
-            source = Source(path, format_name, index=index, line=element.sourceline)
+    return _XMLRecords(stream, path, format_name, record_tags, read_record, root_names).records()
+
+
+class _XMLRecords:
+    """One :func:`iter_xml_records` run: the stream, the record starts, the current parser, the count."""
+
+    def __init__(self, stream, path, format_name, record_tags, read_record, root_names):
+        self.stream, self.path, self.format = stream, path, format_name
+        self.record_tags, self.read_record, self.root_names = record_tags, read_record, root_names
+        self.starts = _RecordStarts(record_tags)
+        self.done = 0  # records yielded, read or skipped
+        self.eof = False
+        self.pending: tuple[int | None, str] | None = None  # a break not reported yet: line, reason
+        self.read_any = False  # whether a record element was finished: until then, breaks are held
+        self.held: list[Skipped] = []
+
+    def records(self) -> Iterator[Record | Skipped]:
+        """Every record; breaks are held back until a record is read, and raise if none ever is."""
+        yield from self._records()
+        if self.held:
+            first = self.held[0]
+            raise InputError(self.path, first.reason, line=first.source.line)
+
+    def _records(self) -> Iterator[Record | Skipped]:
+        parser = self._parser()
+        first, shift = b"", 0  # what the parser is fed before the stream; its line offset
+        resumed_at: int | None = None  # the record the current parser was started at
+        lenient = False  # whether the parser holds one record decoded with cp1252 for stray bytes
+        while True:
             try:
-                result = read_record(element, source)
+                error = yield from self._run(parser, first, shift, single=lenient)
+            except _ReadFailure as exc:
+                if not self.read_any:
+                    raise InputError(self.path, f"cannot be read ({exc})") from None
+                yield Skipped(Source(self.path, self.format, index=self.done + 1), f"cannot be read further ({exc})")
+                return
+            if error is None and not lenient:
+                if self.pending is not None:
+                    yield from self._report(self._skip(*self.pending, record=False))
+                return
+            frame = self.starts.frame
+            retry_lenient = False
+            if error is not None:
+                line = error.lineno + shift if error.lineno else None
+                message = _ERROR_PLACE.sub("", error.msg or "").strip()
+                reason = f"not well-formed XML ({message})" if message else "not well-formed XML"
+                if frame is None or (resumed_at is not None and _in_frame(error, frame)):
+                    yield from self._stop(line, reason)
+                    return
+                if resumed_at != self.done:
+                    self.pending = (line, reason)  # resume at the record it fell in, or after the damage
+                elif not lenient and self.starts.utf8 and "character encoding" in message:
+                    self.pending = None  # resumed at this record, and its bytes are not UTF-8
+                    retry_lenient = True
+                else:  # resumed at this record, and it broke again: it is damaged
+                    self.pending = None
+                    yield from self._report(self._skip(line, reason))
+            elif resumed_at == self.done:  # read leniently, yet no record came of it
+                self.pending = None
+                yield from self._report(self._skip(self.starts.line_at(self.starts.offsets[self.done]),
+                                                   "not well-formed XML"))
+            want = self.done + (2 if retry_lenient else 1)
+            try:
+                while len(self.starts.offsets) < want and self._more():
+                    pass
+            except _ReadFailure:
+                self.eof = True
+            if self.done >= len(self.starts.offsets):  # no record after the break
+                if self.pending is not None:
+                    yield from self._report(self._skip(
+                        self.pending[0], f"{self.pending[1]}: the file is read up to here, not further", record=False))
+                return
+            at = self.starts.offsets[self.done]
+            resumed_at, lenient = self.done, retry_lenient
+            shift = self.starts.line_at(at) - 1 - frame.count(b"\n")
+            if lenient:
+                record = self.starts.record_bytes(self.done)
+                first = frame + record.decode("utf-8", errors="citegraph-cp1252").encode("utf-8")
+            else:
+                first = frame + self.starts.since(at)
+            parser = self._parser()
+
+    def _parser(self) -> etree.XMLPullParser:
+        return etree.XMLPullParser(tag=self.record_tags, **_PARSER_OPTIONS)
+
+    def _more(self) -> bytes:
+        if self.eof:
+            return b""
+        try:
+            data = self.stream.read(_CHUNK)
+        except (OSError, EOFError) as exc:  # a truncated or damaged .gz
+            raise _ReadFailure(str(exc)) from None
+        if data:
+            self.starts.add(data)
+        else:
+            self.eof = True
+        return data
+
+    def _run(self, parser, first: bytes, shift: int, *, single: bool = False):
+        """Feed ``parser`` (to the end of the file, or only ``first``), yielding records; return its syntax error."""
+        data = first or self._more()
+        while data:
+            try:
+                parser.feed(data)
+            except etree.XMLSyntaxError as exc:
+                yield from self._drain(parser, shift)  # the records finished before the error
+                return exc
+            yield from self._drain(parser, shift)
+            self.starts.forget_before(self.done)
+            data = b"" if single else self._more()
+        if single:
+            return None
+        try:
+            root = parser.close()
+        except etree.XMLSyntaxError as exc:
+            for _ in parser.read_events():
+                pass  # closing a cut document ends every open element: those records are not whole
+            return exc
+        yield from self._drain(parser, shift)
+        if self.done == 0:
+            tag = etree.QName(root).localname if root is not None and isinstance(root.tag, str) else None
+            if tag not in self.root_names:
+                raise InputError(self.path, f"holds no {' or '.join(self.record_tags)} (its root element is <{tag}>)")
+        return None
+
+    def _drain(self, parser, shift: int) -> Iterator[Record | Skipped]:
+        for _, element in parser.read_events():
+            if not self.read_any:
+                self.read_any = True
+                yield from self.held
+                self.held.clear()
+            if self.pending is not None:  # the damage lay outside any record: this one is whole
+                line, reason = self.pending
+                self.pending = None
+                yield self._skip(line, f"{reason}: outside any record; the records around it are read", record=False)
+            self.done += 1
+            line = element.sourceline + shift if element.sourceline else None
+            source = Source(self.path, self.format, index=self.done, line=line)
+            try:
+                result = self.read_record(element, source)
             except Exception as exc:  # one record that cannot be read never loses the file
                 log.debug("%s: cannot read this record", source, exc_info=True)
                 result = Skipped(source, f"cannot read this record ({type(exc).__name__}: {exc})")
             _release(element)
             yield result
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or None
-        reason = f"not well-formed XML ({exc.msg})" if exc.msg else "not well-formed XML"
-        if index == 0:
-            raise InputError(path, reason, line=line) from None
-        yield Skipped(Source(path, format_name, index=index + 1, line=line),
+
+    def _skip(self, line: int | None, reason: str, *, record: bool = True) -> Skipped:
+        if record:
+            self.done += 1
+        return Skipped(Source(self.path, self.format, index=self.done if record else None, line=line), reason)
+
+    def _report(self, skipped: Skipped) -> Iterator[Skipped]:
+        if self.read_any:
+            yield skipped
+        else:
+            self.held.append(skipped)
+
+    def _stop(self, line: int | None, reason: str) -> Iterator[Skipped]:
+        """The XML broke where reading cannot resume: in its frame, or in a file with no frame."""
+        if not self.read_any:
+            raise InputError(self.path, reason, line=line)
+        yield Skipped(Source(self.path, self.format, index=self.done + 1, line=line),
                       f"{reason}: the file is read up to here, not further")
-        return
-    except (OSError, EOFError) as exc:  # a truncated or damaged .gz
-        if index == 0:
-            raise InputError(path, f"cannot be read ({exc})") from None
-        yield Skipped(Source(path, format_name, index=index + 1),
-                      f"cannot be read further ({exc})")
-        return
-    if index == 0:
-        root = events.root
-        tag = etree.QName(root).localname if root is not None and isinstance(root.tag, str) else None
-        if tag not in root_names:
-            raise InputError(path, f"holds no {' or '.join(record_tags)} (its root element is <{tag}>)")
+
+
+def _in_frame(error: etree.XMLSyntaxError, frame: bytes) -> bool:
+    """Whether a resumed parser's error lies in the frame it was fed first (not in a record).
+
+    libxml2 counts columns in bytes, from 1.
+    """
+    if not error.lineno:
+        return False
+    lines = frame.count(b"\n")
+    if error.lineno != lines + 1:
+        return error.lineno <= lines
+    return (error.offset or 0) <= len(frame) - frame.rfind(b"\n") - 1
 
 
 _XML_ENCODING = re.compile(r"""\A(\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")

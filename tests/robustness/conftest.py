@@ -25,14 +25,12 @@ KNOWN_FAULTS = {
     "test_robust_regressions.py::test_bibtex_an_entry_whose_key_repeats_is_read_like_the_others",
     "test_robust_regressions.py::test_one_stray_cp1252_byte_does_not_turn_the_file_into_mojibake",
     "test_robust_regressions.py::test_a_stray_byte_at_the_top_and_utf8_further_down",
-    "test_robust_regressions.py::test_xml_in_cp1252_that_says_nothing_of_its_encoding_is_read",
     "test_robust_regressions.py::test_a_superscript_digit_is_no_number[medline-pmid]",
     "test_robust_regressions.py::test_a_superscript_digit_is_no_number[wos-nr]",
     "test_robust_regressions.py::test_a_superscript_digit_is_no_number[pubmed-xml-month]",
     "test_robust_regressions.py::test_a_superscript_digit_is_no_number[openalex-year]",
     "test_robust_regressions.py::test_a_superscript_digit_is_no_number[pubmed-page-meta-pmid]",
     "test_robust_regressions.py::test_json_lines_break_at_line_feeds_only",
-    "test_robust_xml.py::test_an_undeclared_character_entity_keeps_its_character",
 }
 
 
