@@ -60,6 +60,10 @@ TRUTH_TABLE = [
     ("no-title-same-volume-and-first-page", ref(title=None), ref(title=None, pages="3549"), True),
     ("no-title-different-first-page", ref(title=None), ref(title=None, pages="3550-3556"), False),
     ("doi-on-one-side-only", ref(doi="10.1000/x"), ref(), True),
+    ("reprint-in-another-journal-years-later", ref(),
+     ref(year=2029, journal="Spine Surg Relat Res", volume="3", pages="101-108"), False),
+    ("reprint-same-year-other-journal-other-pages", ref(),
+     ref(journal="J Spine Surg", volume="11", pages="20-27"), False),
 ]
 
 

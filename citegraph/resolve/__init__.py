@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, fields
 from ..model import Record, Source, Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from .keys import citation_key, short_hash, title_key
-from .match import MAX_BLOCK, MERGE_AT, REVIEW_AT, blocking_keys, compare
+from .match import MAX_BLOCK, MERGE_AT, REVIEW_AT, blocking_keys, compare, veto
 from .normalize import Normalized, Normalizer, fold
 
 __all__ = ["Mention", "Node", "Citation", "Review", "Resolution", "resolve_records", "mentions_of",
@@ -277,16 +277,23 @@ def resolve_records(records: Iterable[Record], *,
                 else:
                     first_with[value] = i
 
-    # exact match keys
+    # exact match keys, under the same vetoes as every rule: a title reprinted in another
+    # volume, or cited with other pages, is another work
     for key_of in (title_key, citation_key):
-        first_with_key: dict[tuple, int] = {}
+        with_key: dict[tuple, list[int]] = {}
         for i, n in enumerate(norms):
             key = key_of(n)
-            if key is not None:
-                if key in first_with_key:
-                    merged_by["key"] += groups.union(first_with_key[key], i, "key")
-                else:
-                    first_with_key[key] = i
+            if key is None:
+                continue
+            firsts = with_key.get(key)
+            if firsts is None:
+                with_key[key] = [i]
+                continue
+            first = next((j for j in firsts if veto(norms[j], n, identifiers=False) is None), None)
+            if first is None:
+                firsts.append(i)
+            else:
+                merged_by["key"] += groups.union(first, i, "key")
 
     # fuzzy matching inside blocks
     reviews = _match_blocks(norms, groups, merged_by)

@@ -78,9 +78,13 @@ def _same_author(a: Normalized, b: Normalized) -> bool | None:
             and JaroWinkler.similarity(a.family, b.family) >= 0.92)
 
 
-def veto(a: Normalized, b: Normalized) -> str | None:
-    """Why two mentions cannot be one work, or ``None`` when nothing forbids it."""
-    for field in ("doi", "pmid", "pmcid"):
+def veto(a: Normalized, b: Normalized, *, identifiers: bool = True) -> str | None:
+    """Why two mentions cannot be one work, or ``None`` when nothing forbids it.
+
+    ``identifiers=False`` leaves different identifiers to the caller (the
+    resolver's groups refuse those joins themselves, and count them).
+    """
+    for field in ("doi", "pmid", "pmcid") if identifiers else ():
         x, y = getattr(a, field), getattr(b, field)
         if x and y and x != y:
             return f"different {field}"
