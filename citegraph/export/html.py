@@ -529,6 +529,8 @@ def _record(node: str, attrs: dict[str, Any], view: _View, i: int) -> dict[str, 
         if value is not None and value != "":
             record[field] = str(value)
     record.setdefault("label", _label(node, attrs))
+    if "authors" in record and attrs.get("et_al") in (True, "true", "True"):
+        record["authors"] += " et al."  # the list as the source gave it: cut short
     year = attrs.get("year")
     if year is not None and year != "":
         record["year"] = year if isinstance(year, int) and not isinstance(year, bool) else str(year)
