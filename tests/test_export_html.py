@@ -390,17 +390,17 @@ def test_pyvis_holds_large_graphs_in_linear_time() -> None:
     graph = nx.empty_graph(20_000, create_using=nx.DiGraph)
     view = _View(index={}, kinds=[], years=[], cited=[], sizes=dict.fromkeys(graph, 12.0),
                  communities={}, given=None, force={}, year={}, colors={})
-    started = time.perf_counter()
+    started = time.process_time()
     net = _build_network(graph, view, dict.fromkeys(graph, (0.0, 0.0)), large=True)
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3
     assert len(net.nodes) == 20_000
 
 
 def test_large_graphs_render_in_seconds() -> None:
     graph = structured_graph(20_000)
-    started = time.perf_counter()
+    started = time.process_time()
     page = render_html(graph)
-    assert time.perf_counter() - started < 40  # about 8 s on a free core
+    assert time.process_time() - started < 40  # about 8 s on a free core
     data = payload(page)
     assert len(data["nodes"]) == 20_000
     assert len(data["links"]["source"]) == graph.number_of_edges()

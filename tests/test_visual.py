@@ -130,17 +130,17 @@ def test_force_layout_keeps_nodes_apart_and_clusters_together() -> None:
     pytest.param(nx.empty_graph(20_000, create_using=nx.DiGraph), id="20000-isolated-nodes"),
 ])
 def test_force_layout_of_awkward_shapes_is_quick_and_overlap_free(graph: nx.DiGraph) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     positions = visual.layout(graph)
-    assert time.perf_counter() - started < 5  # well under a second on a free core
+    assert time.process_time() - started < 5  # well under a second on a free core
     assert len(set(positions.values())) == graph.number_of_nodes()
 
 
 def test_force_layout_is_fast_on_large_graphs() -> None:
     graph = structured(10_000)
-    started = time.perf_counter()
+    started = time.process_time()
     positions = visual.layout(graph)
-    assert time.perf_counter() - started < 8  # about 1 s on one free core
+    assert time.process_time() - started < 8  # about 1 s on one free core
     assert len(positions) == graph.number_of_nodes()
 
 
