@@ -25,9 +25,11 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import bibtexparser
+from bibtexparser.library import Library
 from bibtexparser.middlewares import (LatexDecodingMiddleware, NormalizeFieldKeys, SeparateCoAuthors,
                                       SplitNameParts)
 from bibtexparser.middlewares.names import NameParts
+from bibtexparser.middlewares.parsestack import default_parse_stack
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from ..model import Author, Record, Skipped, Source, Work
@@ -81,9 +83,36 @@ class _DecodeLatex(LatexDecodingMiddleware):
         return text, ""
 
 
-def _middlewares() -> list:
-    """After bibtexparser's default stack: keys lowercased, names split, LaTeX decoded."""
-    return [NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts(), _DecodeLatex()]
+def _parse_stack() -> list:
+    """bibtexparser's default stack (strings resolved, braces off), then keys lowercased, names
+    split, LaTeX decoded."""
+    return [*default_parse_stack(allow_inplace_modification=True),
+            NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts(), _DecodeLatex()]
+
+
+def _with_repeated_keys(library: Library) -> Library:
+    """The split blocks, an entry whose key was seen before given a key of its own.
+
+    bibtexparser sets such an entry aside in a ``DuplicateBlockKeyBlock``, which
+    every step of the parse stack passes over: its strings would stay unresolved,
+    its braces on, its names unsplit, its LaTeX undecoded.  Merged exports repeat
+    keys; their entries are read like the others.  The first entry keeps the key,
+    so that a ``crossref`` names it.
+    """
+    if not any(isinstance(b, DuplicateBlockKeyBlock) for b in library.failed_blocks):
+        return library
+    keys = {entry.key for entry in library.entries}
+    blocks = []
+    for block in library.blocks:
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            block = block.ignore_error_block
+            n = 2
+            while f"{block.key} ({n})" in keys:
+                n += 1
+            block.key = f"{block.key} ({n})"
+            keys.add(block.key)
+        blocks.append(block)
+    return Library(blocks=blocks, fail_on_duplicate_key=False)
 
 
 def sniff(head: str) -> bool:
@@ -115,19 +144,18 @@ def parse(text: str, path: str = "<string>") -> Iterator[Record | Skipped]:
     ([('César', 'Jean'), ('Doe', 'John')], True, 'An Amazing Title', '12-23', '10.1000/xyz_1', 'Jan')
     """
     library = bibtexparser.parse_string(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"),
-                                        append_middleware=_middlewares())
+                                        parse_stack=[])
+    library = _with_repeated_keys(library)
+    for step in _parse_stack():
+        library = step.transform(library)
     entries: dict[str, Entry] = {e.key.lower(): e for e in library.entries}
     cited = _CitedReferences()
     index = 0
     for block in library.blocks:
-        entry = block
-        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
-            # the same key twice: merged exports do that; both entries are read
-            entry = block.ignore_error_block
-        if isinstance(entry, Entry):
+        if isinstance(block, Entry):
             index += 1
-            source = Source(path, NAME, index=index, line=_line(entry))
-            yield _record(entry, entries, source, cited)
+            source = Source(path, NAME, index=index, line=_line(block))
+            yield _record(block, entries, source, cited)
         elif isinstance(block, ParsingFailedBlock):
             index += 1
             line = _line(block)

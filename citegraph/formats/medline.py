@@ -13,6 +13,11 @@ A record is a list of tagged lines, records apart by blank lines::
 
 The tag takes four characters, then "- "; a continuation line is indented by
 six spaces.  MEDLINE carries no reference lists: every record has none.
+
+A ``PMID`` line always begins a record, as PubMed writes it first: what stands
+just before it without a blank line between (a record whose blank line was
+lost, junk, stray fields) is read or reported on its own and cannot take the
+record with it.
 """
 
 from __future__ import annotations
@@ -82,8 +87,9 @@ def parse_lines(lines: Iterable[str], path: str = "<string>") -> Iterator[Record
                 fields, problem, is_open = [], None, False
             continue
         m = None if line.startswith(" ") else _TAG.match(line)
-        if m is not None and m.group(1) == "PMID" and any(t == "PMID" for t, _ in fields):
-            # a new record without a blank line before it
+        if m is not None and m.group(1) == "PMID" and is_open:
+            # PubMed writes the PMID first: a record without a blank line before it, or one
+            # after lines that are no record (junk, a stray field), which must not take it
             index += 1
             yield _finish(fields, problem, Source(path, NAME, index=index, line=start))
             fields, problem, is_open = [], None, False

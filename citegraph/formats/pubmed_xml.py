@@ -153,11 +153,13 @@ def month_name(value: str | None) -> str | None:
     --------
     >>> month_name("08"), month_name("august"), month_name("Sep"), month_name("Winter"), month_name("13")
     ('Aug', 'Aug', 'Sep', 'Winter', None)
+    >>> month_name("\u00b2") is None  # a superscript: "²".isdigit() is true, int("²") raises
+    True
     """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         number = int(value)
         return _MONTHS[number - 1] if 1 <= number <= 12 else None
     low = value.lower().rstrip(".")

@@ -222,7 +222,7 @@ def _accession_pmid(entry: dict) -> str | None:
     if m:
         return m.group(1)
     database = " ".join(str(entry.get(k) or "") for k in ("name_of_database", "database_provider"))
-    if re.search(r"medline|pubmed", database, re.I) and accession.isdigit():
+    if re.search(r"medline|pubmed", database, re.I) and accession.isascii() and accession.isdigit():
         return accession
     return None
 

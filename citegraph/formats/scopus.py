@@ -100,10 +100,74 @@ def parse(text: str, path: str = "<string>") -> Iterator[Record | Skipped]:
     return parse_lines(io.StringIO(text.lstrip("\ufeff"), newline=None), path)
 
 
+class _Lines:
+    """The lines of a file as the CSV reader takes them: counted, those of the row being read
+    kept, and lines given back to be read again."""
+
+    __slots__ = ("lines", "back", "taken", "number")
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = iter(lines)
+        self.back: list[str] = []  # to be read again, the next one last
+        self.taken: list[str] = []
+        self.number = 0  # of the last line taken
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.back.pop() if self.back else next(self.lines)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+    def give_back(self, lines: list[str]) -> None:
+        self.back.extend(reversed(lines))
+        self.number -= len(lines)
+
+
+def _fitted(row: list[str], header: list[str]) -> list[str]:
+    """A row with the empty cells past the header's last column taken off, realigned if still wider."""
+    while len(row) > len(header) and not row[-1].strip():
+        row.pop()  # a comma after the last column
+    return _realign(row, header) if len(row) > len(header) else row
+
+
+def _runs_into_the_next_row(lines: list[str], fits: bool, header: list[str]) -> bool:
+    """Whether a row read over several lines began with a quote that opened a cell by mistake.
+
+    So it is when a quote of the row does not close where a cell ends, and the
+    row does not fit the header, or its lines after the first make a row that
+    does (its first line is then what is left of a damaged row).  A row that
+    fits, and whose later lines make no row by themselves, is one row with a
+    line break in a cell (and a stray quote inside it).
+    """
+    try:
+        if len(list(csv.reader(lines, strict=True))) == 1:
+            return False
+    except csv.Error:
+        pass
+    if not fits:
+        return True
+    try:
+        rows = [row for row in csv.reader(lines[1:]) if row]
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(_fitted(rows[0], header)) == len(header)
+
+
 def parse_lines(lines: Iterable[str], path: str = "<string>") -> Iterator[Record | Skipped]:
-    """Read a Scopus CSV export from its lines."""
+    """Read a Scopus CSV export from its lines.
+
+    A quoted cell may hold line breaks (abstracts do).  A stray or a lost quote
+    opens a cell that runs on into the rows after it: a row over several lines
+    that reads so (see :func:`_runs_into_the_next_row`) is reported at its first
+    line, and reading goes on from its second line, so that the rows it took in
+    are read.
+    """
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(lines)
+    source_lines = _Lines(lines)
+    reader = csv.reader(source_lines)
     try:
         header = [h.strip().lstrip("\ufeff").lower() for h in next(reader)]
     except StopIteration:
@@ -116,7 +180,8 @@ def parse_lines(lines: Iterable[str], path: str = "<string>") -> Iterator[Record
         raise InputError(path, "no Title or DOI column: not a Scopus export", line=1)
     index = 0
     while True:
-        start = reader.line_num + 1
+        start = source_lines.number + 1
+        source_lines.taken = []
         try:
             row = next(reader)
         except StopIteration:
@@ -129,10 +194,15 @@ def parse_lines(lines: Iterable[str], path: str = "<string>") -> Iterator[Record
             continue
         index += 1
         source = Source(path, NAME, index=index, line=start)
-        while len(row) > len(header) and not row[-1].strip():
-            row.pop()  # a comma after the last column
-        if len(row) > len(header):
-            row = _realign(row, header)
+        row = _fitted(row, header)
+        taken = source_lines.taken
+        if len(taken) > 1 and _runs_into_the_next_row(taken, len(row) == len(header), header):
+            yield Skipped(source, f"a quote on line {start} opens a cell that does not close where a cell "
+                                  f"ends (the row ran on to line {start + len(taken) - 1}): read again from "
+                                  f"line {start + 1}")
+            source_lines.give_back(taken[1:])
+            reader = csv.reader(source_lines)
+            continue
         if len(row) != len(header):
             yield Skipped(source, f"row has {len(row)} columns where the header has {len(header)}")
             continue

@@ -76,7 +76,7 @@ def month_abbrev(value: str | int | None) -> str | None:
     if not m:
         return None
     word = m.group(1)
-    if word.isdigit():
+    if word.isascii() and word.isdigit():
         return _MONTH_NUMBERS.get(int(word))
     if word[:3] in _MONTHS:
         return _MONTHS[word[:3]]
@@ -502,7 +502,7 @@ def _finish(draft: _Draft, path: str, index: int, cited: _CitedReferences) -> Re
     fields = draft.fields
     if draft.problem is None and "CR" in fields and "NR" in fields:
         stated = "".join(fields["NR"]).strip()
-        if stated.isdigit() and int(stated) != len(fields["CR"]):
+        if stated.isascii() and stated.isdigit() and int(stated) != len(fields["CR"]):
             draft.problem = (f"NR says {int(stated)} cited references but CR (line "
                              f"{draft.tag_lines['CR']}) holds {len(fields['CR'])}: the record is damaged")
     if draft.problem is not None:

@@ -41,13 +41,14 @@ def normalize_pmid(pmid: str | int | None) -> str | None:
 
     Examples
     --------
-    >>> normalize_pmid(" 0012345 "), normalize_pmid("0"), normalize_pmid("12a")
-    ('12345', None, None)
+    >>> normalize_pmid(" 0012345 "), normalize_pmid("0"), normalize_pmid("12a"), normalize_pmid("12\u00b3")
+    ('12345', None, None, None)
     """
     if pmid is None:
         return None
     text = str(pmid).strip()
-    if not text.isdigit() or int(text) <= 0 or len(text) > 10:
+    # ASCII digits only: "³".isdigit() is true and int("³") raises
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0 or len(text) > 10:
         return None
     return str(int(text))
 

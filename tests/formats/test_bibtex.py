@@ -89,6 +89,21 @@ def test_garfield_scopus_fields_and_duplicate_keys():
     assert len(keys) == len(set(keys)) == 219
 
 
+def test_entries_whose_key_repeats_are_read_like_the_others():
+    """Garfield's export repeats 68 keys (Garfield1998 ...): those entries were read raw, braces on, names unsplit."""
+    records = read(shared_file(GARFIELD))
+    repeated = next(r.work for r in records if r.work.title == "Long-term vs. Short-term impact: Part II")
+    assert (repeated.journal, repeated.volume, repeated.publication_types) == ("Scientist", "12", ("Article",))
+    assert [(a.family, a.given) for a in repeated.authors] == [("Garfield", "E.")]
+    assert all(r.work.authors and "{" not in r.work.title + r.work.journal for r in records)
+    text = ('@string{j = "Journal of X"}\n@article{k, title = {Caf{\\\'e}}, journal = j, year = 2001}\n'
+            '@article{k, title = {Caf{\\\'e} bis}, journal = j, year = 2002}\n@article{c, crossref = {k}}\n')
+    first, second, child = bibtex.parse(text)
+    assert [(r.work.title, r.work.journal) for r in (first, second)] == [("Café", "Journal of X"),
+                                                                         ("Café bis", "Journal of X")]
+    assert child.work.year == 2001  # a crossref names the first entry of its key
+
+
 def test_latex_names_accents_and_braces():
     [record] = read(shared_file(BIB + "bibtexparser_tests_data_article_with_special_characters.bib"))
     w = record.work

@@ -98,6 +98,16 @@ def test_records_without_blank_lines_between_them():
     assert [r.work.title for r in medline.parse(text)] == ["One", "Two"]
 
 
+def test_lines_just_before_a_pmid_are_no_part_of_its_record():
+    """PubMed writes the PMID first: a stray field or junk just before it stands on its own."""
+    text = "MH  - Humans\nPMID- 1\nTI  - One.\n\nPMID- 2\nTI  - Two.\nnot a field\nPMID- 3\nTI  - Three.\n"
+    stray, one, two, three = medline.parse(text)
+    assert isinstance(stray, Skipped) and stray.source.line == 1 and "neither a PMID nor a title" in stray.reason
+    assert (one.work.pmid, one.work.keywords, one.source.line) == ("1", (), 2)
+    assert isinstance(two, Skipped) and two.source.line == 5 and "line 7" in two.reason
+    assert (three.work.title, three.source.line) == ("Three", 8)
+
+
 def test_empty_input_reads_nothing():
     assert list(medline.parse("")) == [] and list(medline.parse("\n\n\n")) == []
 

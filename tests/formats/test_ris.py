@@ -114,6 +114,13 @@ def test_cited_references_in_cr_lines_and_a_record_cut_short():
         "31000001", "Nov", "Invented Press", "Lima")
 
 
+def test_an_accession_number_with_a_superscript_digit_is_no_pmid():
+    """"³".isdigit() is true and int("³") raises: the record was lost."""
+    text = "TY  - JOUR\nTI  - One\nAN  - 12345\u00b3\nDB  - MEDLINE\nER  - \n" \
+           "TY  - JOUR\nTI  - Two\nAN  - 12345\nDB  - MEDLINE\nER  - \n"
+    assert [(r.work.title, r.work.pmid) for r in ris.parse(text)] == [("One", None), ("Two", "12345")]
+
+
 def test_file_ending_inside_a_record():
     items = list(ris.parse("TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\n", "t.ris"))
     assert isinstance(items[0], Record) and isinstance(items[1], Skipped)

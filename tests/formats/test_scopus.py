@@ -113,6 +113,20 @@ def test_new_layout_full_names_year_last_references_and_a_short_row():
     assert isinstance(short, Skipped) and short.source.line == 4 and "6 columns" in short.reason
 
 
+def test_a_quote_that_opens_a_cell_by_mistake_takes_no_row_with_it():
+    header = '"Authors","Title","Year","Source title","Abstract"\n'
+    rows = ['"Kim S.","A title","2020","J One","An abstract\nover two lines"\n',  # a line break in a cell
+            '"Lee J.","Its last quote lost","2021","J Two","None\n',  # the quote runs into the next row
+            '"Roe R.","The next row","2022","J Three",""\n',
+            '"\n',  # a lone quote just before a row: what is left of a damaged one
+            '"Doe J.","After a lone quote","2023","J Four",""\n']
+    items = list(scopus.parse(header + "".join(rows), "x.csv"))
+    assert [(i.source.line, i.work.title if isinstance(i, Record) else "skipped") for i in items] == [
+        (2, "A title"), (4, "skipped"), (5, "The next row"), (6, "skipped"), (7, "After a lone quote")]
+    assert items[0].work.abstract == "An abstract over two lines"
+    assert "line 4" in items[1].reason and "line 5" in items[1].reason
+
+
 SCOPUS_REFERENCES = [
     pytest.param("Nomura, S., Demonstration of the stress-minimized force-balanced coil concept for SMES (2003) "
                  "IEEE Trans. Appl. Supercond., 13 (2), pp. 1852-1855. , Jun",
