@@ -8,7 +8,8 @@ import io
 import pytest
 
 from citegraph.errors import FormatError, InputError
-from citegraph.formats import decode, detect_format, expand_inputs, read_bytes, read_records, text_stream
+from citegraph.formats import (decode, detect_format, expand_inputs, open_input, read_bytes, read_records,
+                               text_stream)
 from citegraph.model import Record, Skipped
 from _shared import REPO
 
@@ -34,6 +35,35 @@ def test_text_stream_falls_back_to_cp1252_past_the_sniffed_head():
 
 def test_text_stream_reads_a_cp1252_file_whole_as_cp1252():
     assert text_stream(io.BytesIO("Ã©tude – Müller".encode("cp1252"))).read() == "Ã©tude – Müller"
+
+
+@pytest.mark.parametrize("data, text", [
+    (b"TI  - A \x96 dash\nTI  - Caf\xc3\xa9\n", "TI  - A \u2013 dash\nTI  - Caf\u00e9\n"),
+    (b"\xef\xbb\xbfCaf\xc3\xa9 \x96 M\xc3\xbcller", "Caf\u00e9 \u2013 M\u00fcller"),
+    ("M\u00fcller \u2013 Caf\u00e9".encode("cp1252"), "M\u00fcller \u2013 Caf\u00e9"),
+    ("\u00c3\u00a9tude \u2013 M\u00fcller".encode("cp1252"), "\u00c3\u00a9tude \u2013 M\u00fcller"),
+], ids=["utf8-stray-byte-at-the-top", "utf8-bom-stray-byte", "cp1252", "cp1252-letters-that-pair-as-utf8"])
+def test_decode_and_text_stream_read_alike(data, text):
+    assert decode(data) == text
+    assert text_stream(io.BytesIO(data)).read() == text
+
+
+@pytest.mark.parametrize("pack", [lambda data: data, gzip.compress], ids=["plain", "gzip"])
+def test_text_stream_sniffs_64_kib_of_a_file_whatever_its_buffer(tmp_path, pack):
+    """A stray byte at the top and the UTF-8 letters 20 KB down: the letters say UTF-8."""
+    path = tmp_path / "records.txt"
+    path.write_bytes(pack(b"TI  - A \x96 dash\n" + b"TI  - x\n" * 2500 + b"TI  - Caf\xc3\xa9\n"))
+    with open_input(str(path)) as stream:
+        lines = text_stream(stream).read().splitlines()
+    assert lines[0] == "TI  - A \u2013 dash" and lines[-1] == "TI  - Caf\u00e9"
+
+
+def test_text_stream_leaves_the_stream_to_whoever_opened_it():
+    stream = io.BytesIO(b"a\nb\n")
+    text = text_stream(stream)
+    assert text.read() == "a\nb\n"
+    text.close()
+    assert not stream.closed
 
 
 def test_read_bytes_gunzips_by_content_not_name(tmp_path):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from _shared import REPO, shared_file
 
-from citegraph.formats.pubmed_page import parse, read, sniff
+from citegraph.formats.pubmed_page import ids_from_urls, parse, read, sniff
 from citegraph.model import Record, Skipped, Work
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -342,6 +342,16 @@ def test_reference_links_listed_apart_from_their_reference_keep_its_ids():
         ("Tanaka", 2019, "Eur Spine J"), ("Kowalski", 2020, "J Spine Surg")]
     assert [(r.doi, r.pmid, r.pmcid) for r in refs] == [
         ("10.1007/s00586-019-05970-x", "31203456", None), (None, None, "PMC7154372")]
+
+
+@pytest.mark.parametrize("url, pmid", [
+    ("https://pubmed.ncbi.nlm.nih.gov/31728223/", "31728223"),
+    ("/pubmed/0031728223", "31728223"),
+    ("https://pubmed.ncbi.nlm.nih.gov/0/", None),
+    ("https://pubmed.ncbi.nlm.nih.gov/" + "1" * 5000 + "/", None),
+], ids=["plain", "leading-zeros", "zero", "longer-than-int-reads"])
+def test_a_link_gives_a_pmid_only_when_it_holds_one(url, pmid):
+    assert ids_from_urls([url]).get("pmid") == pmid
 
 
 # the three works under "Cited by"

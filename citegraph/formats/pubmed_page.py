@@ -204,9 +204,11 @@ class _Line:
 
 
 # markdown links from html2text: "[text](url "title")", parentheses in url
-# escaped; a javascript: target may hold spaces ("javascript:AL_get\(this, 'jour'\)")
+# escaped; a javascript: target may hold spaces ("javascript:AL_get\(this, 'jour'\)").
+# The text holds no bracket and the target no "](", so that every attempt stops
+# at the next bracket, or the next "](": a line of brackets is read in linear time.
 _MD_LINK = re.compile(
-    r"!?\[([^\]]*)\]\(((?:\\.|[^)\\\s]|\s(?!\"))*)(?:\s+\"(?:\\.|[^\"\\])*\")?\)")
+    r"!?\[([^\[\]]*)\]\(((?:\\.|[^)\\\s\]]|\](?!\()|\s(?!\"))*)(?:\s+\"(?:\\.|[^\"\\])*\")?\)")
 # lynx's list of link targets at the end of a dump: "References", then
 # "Visible links:" or straight away "   1. https://..."
 _LYNX_LINK_LIST = re.compile(
@@ -523,6 +525,20 @@ _ID_FROM_URL = (
 )
 
 
+def _pmid(value: str) -> str | None:
+    """A PMID from a link or a meta tag, leading zeros dropped: 1 to 9 ASCII digits ("1\u00b2" is no number).
+
+    Examples
+    --------
+    >>> _pmid("0031728223"), _pmid("1\u00b2"), _pmid("000"), _pmid("1" * 5000)
+    ('31728223', None, None, None)
+    """
+    digits = value.lstrip("0")
+    if value.isascii() and value.isdigit() and 0 < len(digits) <= 9:
+        return digits
+    return None
+
+
 def ids_from_urls(urls: tuple[str, ...] | list[str]) -> dict[str, str]:
     """PMID, PMCID and DOI carried by link targets.
 
@@ -543,8 +559,8 @@ def ids_from_urls(urls: tuple[str, ...] | list[str]) -> dict[str, str]:
                     value = normalize_doi(unquote(value)) or ""
                 elif field == "pmcid":
                     value = value.upper()
-                elif field == "pmid" and int(value) <= 0:
-                    value = ""
+                elif field == "pmid":
+                    value = _pmid(value) or ""
                 if value:
                     found[field] = value
     return found
@@ -933,8 +949,8 @@ def parse_pubmed_html(html: str, path: str = "<string>") -> Record:
             meta[field] = value[0]
     if (doi := _meta(root, "citation_doi")):
         meta["doi"] = normalize_doi(doi[0])
-    if (pmid := _meta(root, "citation_pmid")) and pmid[0].isdigit() and int(pmid[0]) > 0:
-        meta["pmid"] = str(int(pmid[0]))
+    if (pmid := _meta(root, "citation_pmid")) and (number := _pmid(pmid[0])):
+        meta["pmid"] = number
     # the journal as the page shows it (an abbreviation) stays; PubMed's
     # citation_journal_title is the full name, its citation_publisher the abbreviation
     if not work.journal and (journal := _meta(root, "citation_journal_abbrev")
