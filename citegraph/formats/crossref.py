@@ -17,217 +17,29 @@ work per line).  Each work becomes one :class:`~citegraph.model.Record`:
   ``journal-title``, ``volume``, ``issue``, ``first-page``) put over the parse.
   ``raw`` keeps the ``unstructured`` string.
 
-The whole file is read into memory (``json.loads``).  JSON broken after some
-works (a cut download) yields the works before the break, then one ``Skipped``.
-The JSON plumbing (:func:`iter_json_records`, :func:`plain_text`) is shared
-with :mod:`citegraph.formats.openalex`.
+The whole file is read into memory (``json.loads``).  In broken JSON, only
+what the damage touches is lost: the work it falls in (or the line of JSON
+Lines) becomes a ``Skipped`` naming its line, and reading resumes at the next
+work.  The JSON plumbing (:func:`iter_json_records`, :func:`plain_text`) lives
+in :mod:`citegraph.formats._json`, shared with :mod:`citegraph.formats.openalex`.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..errors import InputError
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import expand_page_range, parse_author, parse_reference
 from ..resolve.identifiers import normalize_doi
+from ._json import iter_json_records, looks_like_json, plain_text, read_json_text
 from .pubmed_xml import month_name, year_of
 
 __all__ = ["NAME", "sniff", "read", "parse", "iter_json_records", "plain_text", "looks_like_json",
            "read_json_text"]
 
-log = logging.getLogger(__name__)
-
 NAME = "crossref-json"
-
-# -- JSON plumbing shared by the JSON readers --------------------------------
-
-
-def looks_like_json(head: str) -> bool:
-    """Whether text starts as a JSON object or array does (an HTML page does not)."""
-    return head.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
-
-
-_TAG = re.compile(r"</?(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>")
-_BLOCK_TAGS = frozenset({"p", "title", "sec", "br", "list-item", "abstract", "div", "li"})
-
-
-def _tag(m: re.Match) -> str:
-    return " " if m.group(1).lower() in _BLOCK_TAGS else ""
-
-
-def plain_text(value: Any) -> str | None:
-    """A string with its markup flattened (``<i>``, ``<jats:p>``), entities decoded, white space collapsed.
-
-    A list gives its first string (Crossref's titles are lists).
-
-    Examples
-    --------
-    >>> plain_text(["The genome of\\n   <i>Exiguobacterium</i>  str. N139 &amp; 1<i>H</i>-indole"])
-    'The genome of Exiguobacterium str. N139 & 1H-indole'
-    >>> plain_text("<jats:title>Abstract</jats:title><jats:p>Text.</jats:p><jats:p>More.</jats:p>")
-    'Abstract Text. More.'
-    >>> plain_text("Are clams (\\n <i>T. maxima</i>\\n ) shy?"), plain_text([]), plain_text("<https://x.org/a>")
-    ('Are clams (T. maxima) shy?', None, '<https://x.org/a>')
-    """
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    if value is None:
-        return None
-    text = str(value)
-    if "<" in text:
-        flat = _TAG.sub(_tag, text)
-        if flat != text:
-            text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", flat))
-    if "&" in text:
-        text = html.unescape(text)
-    return " ".join(text.split()) or None
-
-
-def _line_at(text: str, pos: int, start_pos: int = 0, start_line: int = 1) -> int:
-    return start_line + text.count("\n", start_pos, pos)
-
-
-_WHITESPACE = re.compile(r"\s*")
-
-
-def iter_json_records(text: str, path: str, format_name: str,
-                      items_of: Callable[[Any], list | None],
-                      read_item: Callable[[dict, Source], Record | Skipped],
-                      array_keys: tuple[str, ...]) -> Iterator[Record | Skipped]:
-    """The records of a JSON document of works, of JSON Lines, or of JSON values one after another.
-
-    ``items_of(document)`` says which values of a parsed document are the works
-    (``None`` when the document is not of this format); ``read_item(work,
-    source)`` reads one.  Broken JSON is read as far as its array of works (the
-    first one found under one of ``array_keys``, or at the top) can be read,
-    then one ``Skipped`` names the line where it breaks; a broken line of JSON
-    Lines is skipped and the next lines are read.
-
-    Raises
-    ------
-    InputError
-        When the text is broken before its first work, or holds no works.
-    """
-    text = text.lstrip("\ufeff")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":
-            yield from _json_sequence(text, path, format_name, items_of, read_item)
-        else:
-            yield from _salvage(text, exc, path, format_name, read_item, array_keys)
-        return
-    items = items_of(document)
-    if items is None:
-        raise InputError(path, f"holds no {format_name} works")
-    for index, item in enumerate(items, 1):
-        yield _read_one(item, Source(path, format_name, index=index), read_item)
-
-
-def _read_one(item: Any, source: Source, read_item) -> Record | Skipped:
-    if not isinstance(item, dict):
-        return Skipped(source, f"a work should be a JSON object, not {type(item).__name__}")
-    try:
-        return read_item(item, source)
-    except Exception as exc:  # one work that cannot be read never loses the file
-        log.debug("%s: cannot read this work", source, exc_info=True)
-        return Skipped(source, f"cannot read this work ({type(exc).__name__}: {exc})")
-
-
-def _json_sequence(text, path, format_name, items_of, read_item) -> Iterator[Record | Skipped]:
-    """JSON Lines (a value per line: a broken line is skipped), else values one after another."""
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    try:
-        json.loads(first)
-        by_line = True
-    except json.JSONDecodeError:
-        by_line = False  # pretty-printed values one after another
-    index = 0
-    if by_line:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                document = json.loads(line)
-            except json.JSONDecodeError as exc:
-                index += 1
-                yield Skipped(Source(path, format_name, index=index, line=number),
-                              f"not valid JSON ({exc.msg}, column {exc.colno})")
-                continue
-            for item in items_of(document) or [document]:
-                index += 1
-                yield _read_one(item, Source(path, format_name, index=index, line=number), read_item)
-        return
-    decoder = json.JSONDecoder()
-    pos, line, line_pos = 0, 1, 0
-    while (pos := _WHITESPACE.match(text, pos).end()) < len(text):
-        line = _line_at(text, pos, line_pos, line)
-        line_pos = pos
-        try:
-            document, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            if index == 0:
-                raise InputError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
-            yield Skipped(Source(path, format_name, index=index + 1, line=line),
-                          f"not valid JSON ({exc.msg}, line {exc.lineno}): the file is read up to here, not further")
-            return
-        for item in items_of(document) or [document]:
-            index += 1
-            yield _read_one(item, Source(path, format_name, index=index, line=line), read_item)
-
-
-def _salvage(text, error, path, format_name, read_item, array_keys) -> Iterator[Record | Skipped]:
-    """Broken JSON: read the works of its array one by one, up to the break."""
-    m = re.compile(r'"(?:%s)"\s*:\s*\[' % "|".join(map(re.escape, array_keys))).search(text)
-    start = m.end() if m else None
-    if start is None and text.lstrip().startswith("["):
-        start = text.index("[") + 1
-    if start is None:
-        raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno)
-    decoder = json.JSONDecoder()
-    index, pos, line, line_pos = 0, start, 1, 0
-    while True:
-        pos = _WHITESPACE.match(text, pos).end()
-        line = _line_at(text, pos, line_pos, line)
-        line_pos = pos
-        if text.startswith("]", pos):
-            # every work was read: the break is elsewhere (in what the answer says around them)
-            log.warning("%s: not valid JSON at line %s (%s), outside its list of works", path,
-                        error.lineno, error.msg)
-            return
-        try:
-            item, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            if index == 0:
-                raise InputError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
-            yield Skipped(Source(path, format_name, index=index + 1, line=line),
-                          f"not valid JSON ({exc.msg}, line {exc.lineno}): the file is read up to here, not further")
-            return
-        index += 1
-        yield _read_one(item, Source(path, format_name, index=index, line=line), read_item)
-        pos = _WHITESPACE.match(text, end).end()
-        if text.startswith(",", pos):
-            pos += 1
-        elif not text.startswith("]", pos):
-            line = _line_at(text, pos, line_pos, line)
-            yield Skipped(Source(path, format_name, index=index + 1, line=line),
-                          "not valid JSON (the list of works breaks off here): the file is read up to here")
-            return
-
-
-def read_json_text(stream: BinaryIO) -> str:
-    """The whole text of a JSON file, decoded as every text format is (BOMs, UTF-16, cp1252)."""
-    from . import decode  # the package's one decoder: BOMs, UTF-16, cp1252 fallback
-
-    return decode(stream.read())
-
 
 # -- the format --------------------------------------------------------------
 

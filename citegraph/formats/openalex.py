@@ -12,7 +12,8 @@ Each work becomes one :class:`~citegraph.model.Record`:
 * its references: every ``referenced_works`` entry, a work known only by its
   OpenAlex id, which goes in ``url``.
 
-Reading, and what happens to broken JSON, are those of :mod:`citegraph.formats.crossref`.
+Reading, and what happens to broken JSON, are those of :mod:`citegraph.formats.crossref`
+(:mod:`citegraph.formats._json`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any, BinaryIO
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import expand_page_range, parse_author
 from ..resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from .crossref import iter_json_records, looks_like_json, plain_text, read_json_text
+from ._json import iter_json_records, looks_like_json, plain_text, read_json_text
 from .pubmed_xml import month_name
 
 __all__ = ["NAME", "sniff", "read", "parse", "openalex_url"]
@@ -126,11 +127,10 @@ def _work(item: dict) -> Work:
     first, last = _string(biblio.get("first_page")), _string(biblio.get("last_page"))
     pages = expand_page_range(f"{first}-{last}") if first and last and last != first else first
     date = _string(item.get("publication_date")) or ""
-    year = item.get("publication_year")
     return Work(
         title=plain_text(item.get("title")) or plain_text(item.get("display_name")),
         authors=tuple(a for a in map(_author, item.get("authorships") or ()) if a),
-        year=int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdigit()) else None,
+        year=_year(item.get("publication_year")),
         month=month_name(date[5:7]) if re.match(r"\d{4}-\d\d", date) else None,
         journal=_venue(item),
         volume=_string(biblio.get("volume")),
@@ -145,6 +145,21 @@ def _work(item: dict) -> Work:
         publication_types=(kind,) if (kind := _string(item.get("type"))) else (),
         publisher=_publisher(item),
     )
+
+
+def _year(value: Any) -> int | None:
+    """``publication_year``: a number, or a string of ASCII digits ("19²0" is none: int() refuses "²").
+
+    Examples
+    --------
+    >>> _year(2018), _year("2018"), _year("19\u00b20"), _year(True), _year(None)
+    (2018, 2018, None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
 
 
 def _author(authorship: Any) -> Author | None:

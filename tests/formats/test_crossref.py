@@ -220,6 +220,55 @@ def test_a_work_that_is_not_an_object_is_skipped():
     assert out[1].source.index == 2
 
 
+#: Damage done to the text of the fifth of ten works, in an answer laid out compact (as the API sends
+#: it) or indented: each makes the JSON invalid, and none touches another work.
+DAMAGE = {
+    "a-byte-turned-into-a-control-character": lambda w: w[:len(w) // 2] + "\x01" + w[len(w) // 2 + 1:],
+    "its-last-closing-quote-lost": lambda w: w[:w.rindex('"')] + w[w.rindex('"') + 1:],
+    "its-closing-brace-lost": lambda w: w[:-1],
+    "cut-in-half": lambda w: w[:len(w) // 2],
+    "a-stray-bracket-before-it": lambda w: "[" + w,
+    "a-stray-closing-bracket-after-it": lambda w: w + "]",
+    "junk-after-it": lambda w: w + " junk",
+    "a-number-of-5000-digits-in-it": lambda w: w.replace('"DOI"', '"x": %s, "DOI"' % ("9" * 5000), 1),
+}
+
+
+@pytest.mark.parametrize("indent", [None, 1], ids=["compact", "indented"])
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_work_in_a_list_loses_only_itself(damage, indent):
+    """Reading resumes at the next work of the list, and the Skipped names the damaged work and says where."""
+    items = file_items(fixture("sckott__habanero__test_random_dois__i0.json"))
+    works = [json.dumps(i, indent=indent, separators=(",", ":") if indent is None else None) for i in items]
+    works[4] = DAMAGE[damage](works[4])
+    text = '{"status":"ok","message-type":"work-list","message":{"items":[' + ",".join(works) + "]}}"
+    with pytest.raises(ValueError):
+        json.loads(text)
+    out = list(crossref.parse(text, "x.json"))
+    others = [normalize_doi(i["DOI"]) for n, i in enumerate(items) if n != 4]
+    assert [r.work.doi for r in out if isinstance(r, Record) and r.work.doi in others] == others
+    skipped = [s for s in out if isinstance(s, Skipped)]
+    assert skipped and all(s.reason.startswith("not valid JSON") and s.source.line for s in skipped)
+    assert "reading resumes at line" in skipped[0].reason
+
+
+def test_damage_outside_the_list_of_works_loses_no_work():
+    items = file_items(fixture("sckott__habanero__test_random_dois__i0.json"))
+    text = json.dumps({"status": "ok", "message-type": "work-list", "message": {"items": items}})
+    out = list(crossref.parse(text[:-2] + "x" + text[-2:], "x.json"))
+    assert [r.work.doi for r in out] == [normalize_doi(i["DOI"]) for i in items]
+
+
+def test_values_one_after_another_resume_after_a_broken_one():
+    items = file_items(fixture("sckott__habanero__test_random_dois__i0.json"))[:4]
+    values = [json.dumps(i, indent=2) for i in items]
+    values[1] = values[1][: len(values[1]) // 2]
+    out = list(crossref.parse("\n".join(values), "x.json"))
+    assert [type(x).__name__ for x in out] == ["Record", "Skipped", "Record", "Record"]
+    assert [r.work.doi for r in out if isinstance(r, Record)] == [normalize_doi(items[i]["DOI"]) for i in (0, 2, 3)]
+    assert out[1].source.line == values[0].count("\n") + 2
+
+
 # -- sniffing ------------------------------------------------------------------
 
 def head_of(path: Path) -> str:

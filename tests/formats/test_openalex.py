@@ -105,6 +105,23 @@ def test_a_results_list_cut_in_a_work_yields_the_works_before_and_one_skipped(tm
     assert out[1].source.line == text[: text.index('"id": "https://openalex.org/W4390000002"')].count("\n")
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_json_lines_with_a_broken_first_line_keep_the_others(newline):
+    lines = [json.dumps(w, ensure_ascii=False) for w in file_works()]
+    lines[0] = "\x00" + lines[0]
+    out = list(openalex.parse(newline.join(lines) + newline, "x.jsonl"))
+    assert [(type(x).__name__, x.source.line) for x in out] == [("Skipped", 1), ("Record", 2), ("Record", 3)]
+    assert [r.work.url for r in out[1:]] == [w["id"] for w in file_works()[1:]]
+
+
+def test_a_stray_bracket_in_a_results_list_loses_no_work():
+    text = WORKS.read_text(encoding="utf-8")
+    second = text.index('{\n      "id": "https://openalex.org/W4390000002"')
+    out = list(openalex.parse(text[:second] + "[" + text[second:], "x.json"))
+    assert [r.work.url for r in out if isinstance(r, Record)] == [w["id"] for w in file_works()]
+    assert [x.source.line for x in out if isinstance(x, Skipped)] == [text[:second].count("\n") + 1]
+
+
 def test_json_broken_before_the_first_work_is_unusable():
     with pytest.raises(InputError, match="not valid JSON"):
         list(openalex.parse('{"id": "https://openalex.org/W1", "title": "Cut'))

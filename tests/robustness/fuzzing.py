@@ -47,9 +47,10 @@ every record depends on them, so a mutation there touches every record:
 Per format, then:
 
 * records formats (MEDLINE, RIS, WoS, BibTeX, Scopus CSV, JSON Lines, and
-  PubMed XML and JATS, whose readers resume at the next record after a break):
-  every untouched record must be read, before and after the mutation;
-* document formats (Crossref and OpenAlex JSON documents, XML in UTF-16):
+  PubMed XML, JATS and Crossref and OpenAlex JSON documents, whose readers
+  resume at the next record after a break): every untouched record must be
+  read, before and after the mutation;
+* document formats (XML in UTF-16):
   one document, which the readers read up to the first point where it is
   broken (XML 1.0 calls that a fatal error).  Every untouched record before
   the mutation must be read; a record after it may go unread only if the
@@ -375,7 +376,7 @@ def _json_spans(fx: Fixture, text: str) -> None:
         else:
             fx.why_no_spans = f"not JSON: {exc}"
         return
-    fx.mode = "document"
+    fx.mode = "records"  # the JSON readers resume at the next work of the list after a break
     keys = ("items",) if fx.format == "crossref-json" else ("results",)
     m = re.compile(r'"(?:%s)"\s*:\s*\[' % "|".join(keys)).search(text)
     if m is None and stripped.startswith("["):

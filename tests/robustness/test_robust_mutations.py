@@ -112,7 +112,7 @@ def test_the_oracle_sees_a_lost_record():
     fx = fixtures[0]
     start, end = [s for s in fx.spans if s][-1]
     # remove the last record and say the mutation was a flip in the first one
-    first = fx.spans[0][0]
+    first = sum(fx.spans[0]) // 2  # in the first record, clear of what every record shares (a JSON envelope)
     fake = fuzzing.Mutation("flip", first, first + 1, fx.data[first:first + 1])
     items, _, _ = fuzzing.run_reader(fx.module, fx.data[:start], fx.name)
     outcome = fuzzing.Outcome()

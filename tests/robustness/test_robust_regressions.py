@@ -53,7 +53,7 @@ def test_json_works_after_a_stray_closing_bracket_are_reported_not_dropped_silen
     text = ('{"message-type": "work-list", "message": {"items": [{"DOI": "10.1/a", "title": ["A"]}] ,'
             '{"DOI": "10.1/b", "title": ["B"]}]}}')
     items = list(crossref.parse(text, "x.json"))
-    assert [r.work.title for r in records(items)] == ["A"]
+    assert [r.work.title for r in records(items)] == ["A", "B"]  # reading resumes at the next work
     assert any(isinstance(i, Skipped) for i in items), "the work after the break is lost without a word"
 
 
