@@ -203,7 +203,7 @@ def _report(tally, failures, slowest, elapsed, done) -> None:
     print(f"{'all':15} {total['cases']:>8} " + " ".join(f"{total[k]:>9}" for k in kinds)
           + f" {total['unread_after_break']:>8}")
     print(f"\n{done} cases in {elapsed:.0f} s: {done / elapsed:.0f} cases/s")
-    print("unread*: records after a break in an XML or JSON document, reported by the reader (not lost silently)")
+    print("unread*: records after a break in a UTF-16 XML file (the one kind read only up to a break), reported by the reader")
     if failures:
         print(f"\n{len(failures)} failing case(s); first of each kind and reader:")
         seen = set()
