@@ -532,6 +532,21 @@ def test_browser_shows_the_graph_offline(browser: Any, tmp_path: Path) -> None:
     assert seen.refused == [] and seen.errors == [] and seen.dialogs == []
 
 
+def test_the_example_built_as_the_readme_says_draws_its_six_works_offline(browser: Any,
+                                                                          tmp_path: Path) -> None:
+    from citegraph.cli import main
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "pubmed-page-eur-spine-j-2025.txt"
+    assert main(["build", str(example), "-o", str(tmp_path), "-q"]) == 0
+    with visit(browser, tmp_path / "pubmed-page-eur-spine-j-2025.html") as seen:
+        assert seen.page.evaluate("network.body.nodeIndices.length") == 6
+        assert seen.page.evaluate("edges.length") == 5
+        labels = seen.page.evaluate("nodes.get().map(n => n.label).sort()")
+        assert labels == ["Chang 2020", "Choi 2015", "Li 2025", "Müller 2020", "Schoenfeld 2016",
+                          "Yahanda 2019"]
+    assert seen.refused == [] and seen.errors == [] and seen.dialogs == []
+
+
 def test_clicking_a_node_fills_the_panel(browser: Any, tmp_path: Path) -> None:
     path = write_html(six_node_graph(), tmp_path / "six.html")
     with visit(browser, path) as seen:
