@@ -23,13 +23,15 @@ EDGE_ATTRIBUTES: dict[str, type] = {"position": int, "citation": str}
 def node_label(node: Node) -> str:
     """A short label: first author's family name and year ("Li 2025").
 
-    Without an author, the title's first words stand in; without a year, the
+    A family name written in capitals is given in title case.  Without an author, the title's first words stand in; without a year, the
     name stands alone.
     """
     work = node.work
     author = work.first_author
     if author is not None:
         name = author.family or author.name
+        if author.family and name.isupper() and len(name) > 3:
+            name = name.title()  # Web of Science writes cited names in capitals: "HOROWITZ" reads "Horowitz"
     elif work.title:
         words = work.title.split()
         name = " ".join(words[:4]) + ("…" if len(words) > 4 else "")

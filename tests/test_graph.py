@@ -83,3 +83,14 @@ def test_repeated_labels_get_letters():
     b = a.replace(title="Lung cancer bone metastases: a cohort of survivors")
     graph = build_graph(resolve_records([Record(a, Source("x", "t")), Record(b, Source("y", "t"))]))
     assert sorted(nx for _, nx in graph.nodes(data="label")) == ["Li 2025a", "Li 2025b"]
+
+
+def test_capitalised_family_names_are_labelled_in_title_case():
+    """Web of Science cites "HOROWITZ P, 1971, ...": the label reads "Horowitz 1971"; short names stay."""
+    from citegraph.model import Author, Source, Work
+    cited = (Work(title="Amplification in electronics", authors=(Author("HOROWITZ P", "HOROWITZ", "P"),), year=1971),
+             Work(title="Bone metastases: a cohort", authors=(Author("LI N", "LI", "N"),), year=2020))
+    record = Record(Work(title="A review", authors=(Author("Li N", "Li", "N"),), year=2025), Source("x", "t"),
+                    references=cited)
+    graph = build_graph(resolve_records([record]))
+    assert sorted(label for _, label in graph.nodes(data="label")) == ["Horowitz 1971", "LI 2020", "Li 2025"]
