@@ -108,6 +108,10 @@ class ReferenceParser:
         if "volume" in labels:
             spans = _names_keep_their_numbers(pieces, spans)
         fields.update(_fields_from_spans(pieces, spans))
+        if fields.get("issue") and not fields.get("volume"):
+            # a serial numbered by issue alone ("Formes, n° 20", "2000;(3):218"): that number is
+            # its volume, as all four labelled sets say (167 such references against 26)
+            fields["volume"] = fields.pop("issue")
         # the tagger's probability of its labelling: on held-out strings, 97% of those
         # above 0.9 have all six scored fields right, 21% of those below 0.1
         fields["confidence"] = round(tagger.probability(labels), 3)
@@ -275,5 +279,11 @@ def parse_reference(text: str) -> Work:
     ...                     "Lancet. 2005;366(9486):643-648. doi:10.1016/S0140-6736(05)66954-1")
     >>> w.year, w.journal, w.volume, w.issue, w.pages, w.doi
     (2005, 'Lancet', '366', '9486', '643-648', '10.1016/s0140-6736(05)66954-1')
+
+    A serial numbered by issue alone gives that number as the volume:
+
+    >>> w = parse_reference("Bazin G. Bibliographie. Formes, n° 20, décembre 1931, p. 107.")
+    >>> w.volume, w.issue, w.pages
+    ('20', None, '107')
     """
     return default_parser().parse(text)
