@@ -37,6 +37,7 @@ from urllib.parse import unquote
 
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import clean_reference, normalize_doi, parse_author, parse_reference
+from ..resolve.identifiers import normalize_pmid
 
 __all__ = ["NAME", "sniff", "read", "parse", "parse_pubmed_text", "parse_pubmed_html"]
 
@@ -525,20 +526,6 @@ _ID_FROM_URL = (
 )
 
 
-def _pmid(value: str) -> str | None:
-    """A PMID from a link or a meta tag, leading zeros dropped: 1 to 9 ASCII digits ("1\u00b2" is no number).
-
-    Examples
-    --------
-    >>> _pmid("0031728223"), _pmid("1\u00b2"), _pmid("000"), _pmid("1" * 5000)
-    ('31728223', None, None, None)
-    """
-    digits = value.lstrip("0")
-    if value.isascii() and value.isdigit() and 0 < len(digits) <= 9:
-        return digits
-    return None
-
-
 def ids_from_urls(urls: tuple[str, ...] | list[str]) -> dict[str, str]:
     """PMID, PMCID and DOI carried by link targets.
 
@@ -560,7 +547,7 @@ def ids_from_urls(urls: tuple[str, ...] | list[str]) -> dict[str, str]:
                 elif field == "pmcid":
                     value = value.upper()
                 elif field == "pmid":
-                    value = _pmid(value) or ""
+                    value = normalize_pmid(value) or ""
                 if value:
                     found[field] = value
     return found
@@ -949,7 +936,7 @@ def parse_pubmed_html(html: str, path: str = "<string>") -> Record:
             meta[field] = value[0]
     if (doi := _meta(root, "citation_doi")):
         meta["doi"] = normalize_doi(doi[0])
-    if (pmid := _meta(root, "citation_pmid")) and (number := _pmid(pmid[0])):
+    if (pmid := _meta(root, "citation_pmid")) and (number := normalize_pmid(pmid[0])):
         meta["pmid"] = number
     # the journal as the page shows it (an abbreviation) stays; PubMed's
     # citation_journal_title is the full name, its citation_publisher the abbreviation

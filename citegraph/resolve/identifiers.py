@@ -43,12 +43,14 @@ def normalize_pmid(pmid: str | int | None) -> str | None:
     --------
     >>> normalize_pmid(" 0012345 "), normalize_pmid("0"), normalize_pmid("12a"), normalize_pmid("12\u00b3")
     ('12345', None, None, None)
+    >>> normalize_pmid("1" * 5000) is None  # past 4,300 digits int() raises: the length is looked at first
+    True
     """
     if pmid is None:
         return None
     text = str(pmid).strip()
     # ASCII digits only: "³".isdigit() is true and int("³") raises
-    if not (text.isascii() and text.isdigit()) or int(text) <= 0 or len(text) > 10:
+    if len(text) > 10 or not (text.isascii() and text.isdigit()) or int(text) <= 0:
         return None
     return str(int(text))
 
