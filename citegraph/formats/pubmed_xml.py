@@ -57,9 +57,11 @@ _ROOTS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet", "PubmedArticle",
 # declaration, processing instructions, comments, the DOCTYPE (with or without
 # an internal subset).  One character or one construct per repetition, so that
 # the pattern cannot backtrack exponentially.
-_PROLOG = re.compile(
-    r"\A\ufeff?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE\s[^\[>]*(?:\[.*?\]\s*)?>)*"
-    r"<(?P<name>[A-Za-z_][\w.:-]*)", re.S)
+_PROLOG_BODY = (r"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE\s[^\[>]*(?:\[.*?\]\s*)?>)*"
+                r"<(?P<name>[A-Za-z_][\w.:-]*)")
+_PROLOG = re.compile(r"\A\ufeff?" + _PROLOG_BODY, re.S)
+#: The same for bytes, which the XML readers scan to resume after a break.
+_PROLOG_BYTES = re.compile(rb"\A(?:\xef\xbb\xbf)?" + _PROLOG_BODY.encode(), re.S)
 
 
 def xml_root_name(head: str) -> str | None:
@@ -205,10 +207,6 @@ _TAG_OVERLAP = 64
 _FRAME_LIMIT = 1 << 22
 _PARSER_OPTIONS = dict(events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
                        huge_tree=False, remove_comments=True, remove_pis=True)
-#: :data:`_PROLOG` for bytes: a BOM, the declaration, comments, the DOCTYPE, then the root's name.
-_PROLOG_BYTES = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE\s[^\[>]*(?:\[.*?\]\s*)?>)*"
-    rb"<(?P<name>[A-Za-z_][\w.:-]*)", re.S)
 _DECLARED_ENCODING = re.compile(rb"""\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)""")
 _PREFIX = re.compile(rb"[A-Za-z_][\w.-]*")
 #: libxml2 ends its messages with the parser's line and column; the file's line is given apart.
