@@ -53,14 +53,16 @@ class _Progress:
 
 
 def _read(inputs: Sequence[str], progress: _Progress) -> tuple[list[Record], list[Skipped]]:
+    from ._gc import collector_paused
     from .formats import read_records
 
     records: list[Record] = []
     skipped: list[Skipped] = []
-    for item in read_records(inputs):
-        (records if isinstance(item, Record) else skipped).append(item)
-        progress.update(f"reading: {len(records)} records, {len(skipped)} skipped "
-                        f"({item.source.path})")
+    with collector_paused():
+        for item in read_records(inputs):
+            (records if isinstance(item, Record) else skipped).append(item)
+            progress.update(f"reading: {len(records)} records, {len(skipped)} skipped "
+                            f"({item.source.path})")
     progress.done()
     return records, skipped
 

@@ -6,6 +6,7 @@ from collections import Counter
 
 import networkx as nx
 
+from ._gc import collector_paused
 from .resolve import Node, Resolution
 
 __all__ = ["NODE_ATTRIBUTES", "EDGE_ATTRIBUTES", "build_graph", "node_label"]
@@ -62,6 +63,11 @@ def build_graph(resolution: Resolution, *, name: str | None = None) -> nx.DiGrap
     left out for that node, never written as ``None`` or ``""``.  Labels that
     would repeat ("Li 2025" twice) get a letter: "Li 2025a", "Li 2025b".
     """
+    with collector_paused():
+        return _build(resolution, name)
+
+
+def _build(resolution: Resolution, name: str | None) -> nx.DiGraph:
     graph = nx.DiGraph(name=name) if name else nx.DiGraph()
     labels = {node_id: node_label(node) for node_id, node in resolution.nodes.items()}
     repeats = Counter(labels.values())

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
+from .._gc import collector_paused
 from ..model import Record, Source, Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from .keys import citation_key, short_hash, title_key
@@ -254,10 +255,15 @@ def resolve_records(records: Iterable[Record], *,
     >>> len(res.nodes), len(res.citations), res.merged_by
     (3, 2, {'key': 1})
     """
+    with collector_paused():
+        return _resolve(records, decisions or {})
+
+
+def _resolve(records: Iterable[Record], decisions: dict[tuple[str, str], bool]) -> Resolution:
     mentions = mentions_of(records)
     normalize = Normalizer()
     norms = [normalize(m.work) for m in mentions]
-    same, apart = _decisions(mentions, decisions or {})
+    same, apart = _decisions(mentions, decisions)
     groups = _Groups(norms, apart)
     merged_by: Counter[str] = Counter()
 
