@@ -28,13 +28,14 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .._gc import collector_paused
-from ..model import Record, Source, Work
+from ..model import WORK_FIELDS, Record, Source, Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from .keys import citation_key, short_hash, title_key
-from .match import MAX_BLOCK, MERGE_AT, REVIEW_AT, blocking_keys, compare, veto
+from .match import BLOCKING_KEYS, MAX_BLOCK, MERGE_AT, REVIEW_AT, compare, veto
 from .normalize import Normalized, Normalizer, fold
 
 __all__ = ["Mention", "Node", "Citation", "Review", "Resolution", "resolve_records", "mentions_of",
@@ -47,6 +48,10 @@ log = logging.getLogger(__name__)
 ROLES: tuple[str, ...] = ("record", "citing", "reference")
 _ID_FIELDS: tuple[str, ...] = ("doi", "pmid", "pmcid")
 _NORMALIZE = {"doi": normalize_doi, "pmid": normalize_pmid, "pmcid": normalize_pmcid}
+#: The fields a node takes from its best mention: all but the raw reference string.
+_MERGED_FIELDS: tuple[str, ...] = tuple(name for name in WORK_FIELDS if name != "raw")
+_merged_values = attrgetter(*_MERGED_FIELDS)
+_EMPTY = (None, (), False)  # an unknown value, whatever the field's type
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +119,23 @@ class Resolution:
 def mentions_of(records: Iterable[Record]) -> list[Mention]:
     """Every mention in ``records``, with identifiers normalized."""
     out: list[Mention] = []
+    # readers hand the same Work object for a reference string that repeats
+    # (Web of Science does): it is cleaned once, and stays one object
+    clean: dict[int, tuple[Work, Work]] = {}
+
+    def cleaned(work: Work) -> Work:
+        seen = clean.get(id(work))
+        if seen is None or seen[0] is not work:
+            seen = clean[id(work)] = (work, _clean_ids(work))
+        return seen[1]
+
     for index, record in enumerate(records):
-        out.append(Mention(_clean_ids(record.work), "record", record.source, index))
+        source = record.source
+        out.append(Mention(cleaned(record.work), "record", source, index))
         for position, ref in enumerate(record.references, 1):
-            out.append(Mention(_clean_ids(ref), "reference", record.source, index, position))
+            out.append(Mention(cleaned(ref), "reference", source, index, position))
         for position, citing in enumerate(record.cited_by, 1):
-            out.append(Mention(_clean_ids(citing), "citing", record.source, index, position))
+            out.append(Mention(cleaned(citing), "citing", source, index, position))
     return out
 
 
@@ -196,7 +212,13 @@ class _Groups:
         ids_a, ids_b = self.ids[ra], self.ids[rb]
         if ids_b:
             self.ids[ra] = {**ids_b, **(ids_a or {})}
-        self.members[ra] = self.group(ra) + self.members.pop(rb, [rb])
+        # the smaller member list joins the larger, in place: a work cited ten
+        # thousand times is not copied once per citation
+        small, large = self.members.pop(rb, None) or [rb], self.members.get(ra) or [ra]
+        if len(small) > len(large):
+            small, large = large, small
+        large.extend(small)
+        self.members[ra] = large
         self.rule[rb] = (rule, score)
         return True
 
@@ -206,15 +228,17 @@ def _best_work(mentions: list[Mention]) -> Work:
     if len(mentions) == 1:
         return mentions[0].work
     ranked = sorted(mentions, key=lambda m: ROLES.index(m.role))
-    values = {}
-    for f in fields(Work):
-        if f.name == "raw":
-            continue
-        for m in ranked:
-            value = getattr(m.work, f.name)
-            if value not in (None, (), False):
-                values[f.name] = value
-                break
+    # each Work object once: a reference string repeated in many records is one object
+    works = list({id(m.work): m.work for m in ranked}.values())
+    # the best mention's fields, then each field it lacks from the next mention that has it
+    values = dict(zip(_MERGED_FIELDS, _merged_values(works[0])))
+    for name, value in values.items():
+        if value in _EMPTY:
+            for work in works[1:]:
+                other = getattr(work, name)
+                if other not in _EMPTY:
+                    values[name] = other
+                    break
     return Work(**values)
 
 
@@ -223,7 +247,7 @@ def _node_id(work: Work, members: list[int], mentions: list[Mention], norms: lis
         value = getattr(work, name)
         if value:
             return f"{name}:{value}"
-    for i in sorted(members, key=lambda i: ROLES.index(mentions[i].role)):
+    for i in sorted(members, key=lambda i: ROLES.index(mentions[i].role)) if len(members) > 1 else members:
         key = title_key(norms[i]) or citation_key(norms[i])
         if key:
             return f"ref:{short_hash(key)}"
@@ -311,21 +335,26 @@ def _resolve(records: Iterable[Record], decisions: dict[tuple[str, str], bool]) 
     nodes: dict[str, Node] = {}
     node_of: dict[int, str] = {}
     for root, members in clusters.items():
-        cluster = [mentions[i] for i in members]
-        work = _best_work(cluster)
+        if len(members) == 1:  # most works are mentioned once: nothing to merge
+            mention, norm = mentions[root], norms[root]
+            work, kind = mention.work, mention.role
+            ids = {name: (value,) for name in _ID_FIELDS if (value := getattr(norm, name))}
+            merges: tuple[tuple[int, str, float], ...] = ()
+        else:
+            cluster = [mentions[i] for i in members]
+            work = _best_work(cluster)
+            kind = min((m.role for m in cluster), key=ROLES.index)
+            ids = {}
+            for name in _ID_FIELDS:
+                values = [v for i in members if (v := getattr(norms[i], name))]
+                if values:
+                    ids[name] = tuple(dict.fromkeys(values))
+            merges = tuple((i, *groups.rule[i]) for i in members if i in groups.rule)
         node_id = _node_id(work, members, mentions, norms)
         if node_id in nodes:  # two clusters hashed alike: keep them apart
             node_id = f"{node_id}-{root}"
-        kind = min((m.role for m in cluster), key=ROLES.index)
-        ids: dict[str, tuple[str, ...]] = {}
-        for name in _ID_FIELDS:
-            values = [v for i in members if (v := getattr(norms[i], name))]
-            if values:
-                ids[name] = tuple(dict.fromkeys(values)) if len(values) > 1 else (values[0],)
-        nodes[node_id] = Node(
-            id=node_id, work=work, kind=kind, ids=ids,
-            mentions=tuple(members),
-            merges=tuple((i, *groups.rule[i]) for i in members if i in groups.rule))
+        nodes[node_id] = Node(id=node_id, work=work, kind=kind, ids=ids, mentions=tuple(members),
+                              merges=merges)
         for i in members:
             node_of[i] = node_id
 
@@ -378,9 +407,11 @@ def _decisions(mentions: list[Mention], decisions: dict[tuple[str, str], bool]
 def _match_blocks(norms: list[Normalized], groups: _Groups, merged_by: Counter[str]) -> list[Review]:
     """Compare the groups that share a blocking key; merge the sure pairs, keep the plausible ones."""
     blocks: dict[tuple, list[int]] = defaultdict(list)
+    key_functions = [key_of for _name, key_of in BLOCKING_KEYS]
     for i, n in enumerate(norms):
-        for key in blocking_keys(n):
-            blocks[key].append(i)
+        for key_of in key_functions:
+            if (key := key_of(n)) is not None:
+                blocks[key].append(i)
     compared: set[tuple[int, int]] = set()
     reviews: list[Review] = []
     for block in blocks.values():

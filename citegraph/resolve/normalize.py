@@ -171,6 +171,9 @@ class Normalizer:
         self._works: dict[int, tuple[Work, Normalized]] = {}
         self._journals: dict[str, tuple[str, ...]] = {}
         self._families: dict[str, str] = {}
+        self._initials: dict[str | None, str | None] = {}  # given names -> first initial
+        self._volumes: dict[str, str | None] = {}
+        self._pages: dict[str, str | None] = {}
 
     def __call__(self, work: Work) -> Normalized:
         seen = self._works.get(id(work))
@@ -184,20 +187,34 @@ class Normalizer:
             if family is None:
                 family = self._families[name] = family_fold(name)
             family = family or None
-            initial = (author.initials[:1] or "").lower() or None
+            given = author.given
+            if given in self._initials:
+                initial = self._initials[given]
+            else:
+                initial = self._initials[given] = (author.initials[:1] or "").lower() or None
         journal = ()
         if work.journal:
             journal = self._journals.get(work.journal)
             if journal is None:
                 journal = self._journals[work.journal] = journal_words(work.journal)
+        volume = first_page = None
+        if work.volume:
+            if work.volume in self._volumes:
+                volume = self._volumes[work.volume]
+            else:
+                volume = self._volumes[work.volume] = fold(work.volume).replace(" ", "") or None
+        if work.pages:
+            if work.pages in self._pages:
+                first_page = self._pages[work.pages]
+            else:
+                first_page = self._pages[work.pages] = _first_page(work.pages)
         title = normalize_title(work.title)
         normalized = Normalized(
             doi=normalize_doi(work.doi) if work.doi else None,
             pmid=normalize_pmid(work.pmid) if work.pmid else None,
             pmcid=normalize_pmcid(work.pmcid) if work.pmcid else None,
             family=family, initial=initial, year=work.year, title=title, journal=journal,
-            volume=fold(work.volume).replace(" ", "") or None if work.volume else None,
-            first_page=_first_page(work.pages),
+            volume=volume, first_page=first_page,
             notice=bool(title) and title[0] in NOTICE_WORDS,
         )
         self._works[id(work)] = (work, normalized)  # the work is kept: its id stays its own
