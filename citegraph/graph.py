@@ -41,10 +41,12 @@ def node_label(node: Node) -> str:
     return f"{name} {work.year}" if work.year else name
 
 
-def _attributes(node: Node, resolution: Resolution) -> dict:
+def _attributes(node: Node, resolution: Resolution, label: str, cited_by: int) -> dict:
     work = node.work
-    sources = dict.fromkeys(resolution.mentions[i].source.path for i in node.mentions)
+    mentions = resolution.mentions
+    sources = dict.fromkeys(mentions[i].source.path for i in node.mentions)
     attrs = {
+        "label": label,
         "title": work.title,
         "authors": "; ".join(a.name for a in work.authors) or None,
         "et_al": True if work.et_al else None,  # the author list was cut short
@@ -52,6 +54,7 @@ def _attributes(node: Node, resolution: Resolution) -> dict:
         "pages": work.pages, "doi": work.doi, "pmid": work.pmid, "pmcid": work.pmcid,
         "kind": node.kind,
         "sources": "; ".join(sources) or None,  # the input files that mention the work
+        "cited_by": cited_by,
     }
     return {k: v for k, v in attrs.items() if v is not None}
 
@@ -72,16 +75,26 @@ def _build(resolution: Resolution, name: str | None) -> nx.DiGraph:
     labels = {node_id: node_label(node) for node_id, node in resolution.nodes.items()}
     repeats = Counter(labels.values())
     suffix: Counter[str] = Counter()
-    for node_id, node in resolution.nodes.items():
-        label = labels[node_id]
-        if repeats[label] > 1:
-            label += "abcdefghijklmnopqrstuvwxyz"[suffix[label] % 26]
-            suffix[labels[node_id]] += 1
-        graph.add_node(node_id, label=label, **_attributes(node, resolution))
-    for citation in resolution.citations:
-        attrs = {"position": citation.position, "citation": citation.citation}
-        graph.add_edge(citation.citing, citation.cited,
-                       **{k: v for k, v in attrs.items() if v is not None})
-    for node_id, degree in graph.in_degree():
-        graph.nodes[node_id]["cited_by"] = degree
+    cited_by = Counter(citation.cited for citation in resolution.citations)
+
+    def nodes():
+        for node_id, node in resolution.nodes.items():
+            label = labels[node_id]
+            if repeats[label] > 1:
+                label += "abcdefghijklmnopqrstuvwxyz"[suffix[label] % 26]
+                suffix[labels[node_id]] += 1
+            yield node_id, _attributes(node, resolution, label, cited_by[node_id])
+
+    def edges():
+        for citation in resolution.citations:
+            attrs = {}
+            if citation.position is not None:
+                attrs["position"] = citation.position
+            if citation.citation is not None:
+                attrs["citation"] = citation.citation
+            yield citation.citing, citation.cited, attrs
+
+    # in bulk: networkx adds from an iterable with less work per node and edge
+    graph.add_nodes_from(nodes())
+    graph.add_edges_from(edges())
     return graph
