@@ -1,6 +1,6 @@
 """Measure the resolver: accuracy on truth sets, speed and memory at scale, metaknowledge side by side.
 
-Run: python bench/resolve.py [--sizes 10000,100000,1000000] [--skip-scale] [--skip-accuracy]
+Run: python bench/resolve.py [--sizes 10000,100000,1000000] [--repeat 3] [--skip-scale] [--skip-accuracy]
      METAKNOWLEDGE_PYTHON=/tmp/mk-venv/bin/python python bench/resolve.py   # adds the comparison
 
 Accuracy: every reference that carries an identifier in the fixtures (PubMed XML
@@ -173,15 +173,19 @@ def scale_one(n_refs: int) -> dict:
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def scale(sizes: list[int]) -> None:
-    print("scale: generated corpora, one process per size (peak = max RSS of that process,"
-          " corpus included)")
+def scale(sizes: list[int], repeat: int = 3) -> None:
+    print(f"scale: generated corpora, one process per size and run, median of {repeat} runs"
+          " (peak = max RSS of those processes, corpus included)")
     print(f"  {'references':>11} {'seconds':>9} {'refs/s':>9} {'nodes':>9} {'peak MB':>8} {'multi-DOI':>9}")
     rows = []
     for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True,
-                             check=True)
-        row = json.loads(out.stdout.strip().splitlines()[-1])
+        runs = []
+        for _ in range(repeat):
+            out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True,
+                                 text=True, check=True)
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        row = {**runs[0], "seconds": statistics.median(r["seconds"] for r in runs),
+               "peak_mb": max(r["peak_mb"] for r in runs)}
         rows.append(row)
         print(f"  {n:>11,} {row['seconds']:>9.2f} {n / row['seconds']:>9,.0f} {row['nodes']:>9,}"
               f" {row['peak_mb']:>8,.0f} {row['multi_doi']:>9}")
@@ -190,7 +194,11 @@ def scale(sizes: list[int]) -> None:
         ys = [math.log(r["seconds"]) for r in rows]
         mx, my = statistics.mean(xs), statistics.mean(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-        print(f"  fitted exponent of time against n: {slope:.2f} (n log n over this range is about 1.1)")
+        # the same fit for time = n log n over the same sizes: the bound to compare with
+        zs = [math.log(r["refs"] * math.log(r["refs"])) for r in rows]
+        mz = statistics.mean(zs)
+        bound = sum((x - mx) * (z - mz) for x, z in zip(xs, zs)) / sum((x - mx) ** 2 for x in xs)
+        print(f"  fitted exponent of time against n: {slope:.3f} (n log n over these sizes: {bound:.3f})")
 
 
 # -- metaknowledge -----------------------------------------------------------
@@ -251,6 +259,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,30000,100000,300000,1000000")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is printed")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -263,7 +272,7 @@ def main() -> None:
         accuracy()
         versus_metaknowledge()
     if not args.skip_scale:
-        scale([int(s) for s in args.sizes.split(",")])
+        scale([int(s) for s in args.sizes.split(",")], args.repeat)
 
 
 if __name__ == "__main__":
