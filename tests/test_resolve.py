@@ -208,3 +208,35 @@ def test_fuzzy_merges_do_not_chain():
     res = resolve_records(records)
     groups = [sorted(n.mentions) for n in res.nodes.values() if n.kind == "reference"]
     assert len(groups) >= 2  # a and c never share a node
+
+
+def test_block_pairs_are_exactly_those_the_volume_veto_allows():
+    # a block's pairs are enumerated by volume, not all against all: the same
+    # pairs as the brute force that skips different known volumes, in its order
+    import itertools
+    import random
+
+    from citegraph.resolve import _pairs_to_compare
+
+    rng = random.Random(5)
+    for _ in range(300):
+        volumes = [rng.choice([None, "1", "2", "3", "12a"]) for _ in range(rng.randint(0, 25))]
+        brute = [(x, y) for x, y in itertools.combinations(range(len(volumes)), 2)
+                 if volumes[x] is None or volumes[y] is None or volumes[x] == volumes[y]]
+        assert list(_pairs_to_compare(volumes)) == brute
+
+
+def test_a_big_author_year_block_still_finds_its_pair():
+    # 300 works by one author in one year, each in its own volume, and one of them
+    # cited twice with a misspelt title and no volume: the pair is found
+    works = [Work(title=f"Study number {k} of the lumbar spine in adults", year=2001, volume=str(k),
+                  pages=f"{k}-{k + 9}", authors=(Author("Smith J", "Smith", "J"),), journal="Spine")
+             for k in range(1, 301)]
+    typo = works[150].replace(title="Study numbr 151 of the lumbar spine in adults", volume=None,
+                              pages=None)
+    src = Source("x.txt", "test")
+    records = [Record(Work(title="Citing one", doi="10.1000/a"), src, references=tuple(works)),
+               Record(Work(title="Citing two", doi="10.1000/b"), src, references=(typo,))]
+    res = resolve_records(records)
+    assert len(res.nodes) == 2 + 300
+    assert res.merged_by.get("fuzzy") == 1

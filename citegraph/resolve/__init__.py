@@ -26,9 +26,11 @@ other, so that weak matches do not chain.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from heapq import merge
 from operator import attrgetter
 
 from .._gc import collector_paused
@@ -424,25 +426,56 @@ def _match_blocks(norms: list[Normalized], groups: _Groups, merged_by: Counter[s
         if len(heads) < 2 or len(heads) > MAX_BLOCK:
             continue
         items = list(heads.values())
-        for x in range(len(items)):
-            for y in range(x + 1, len(items)):
-                a, b = items[x], items[y]
-                ra, rb = groups.find(a), groups.find(b)
-                if ra == rb:
-                    continue
-                pair = (ra, rb) if ra < rb else (rb, ra)
-                if pair in compared:
-                    continue
-                compared.add(pair)
-                verdict = compare(norms[a], norms[b])
-                if verdict is None or verdict.score < REVIEW_AT:
-                    continue
-                if verdict.score >= MERGE_AT and _no_contradiction(norms, ra, rb) and \
-                        groups.union(a, b, verdict.rule, verdict.score):
-                    merged_by["fuzzy"] += 1
-                else:
-                    reviews.append(Review(a, b, verdict.rule, verdict.score))
+        for x, y in _pairs_to_compare([norms[i].volume for i in items]):
+            a, b = items[x], items[y]
+            ra, rb = groups.find(a), groups.find(b)
+            if ra == rb:
+                continue
+            pair = (ra, rb) if ra < rb else (rb, ra)
+            if pair in compared:
+                continue
+            compared.add(pair)
+            verdict = compare(norms[a], norms[b])
+            if verdict is None or verdict.score < REVIEW_AT:
+                continue
+            if verdict.score >= MERGE_AT and _no_contradiction(norms, ra, rb) and \
+                    groups.union(a, b, verdict.rule, verdict.score):
+                merged_by["fuzzy"] += 1
+            else:
+                reviews.append(Review(a, b, verdict.rule, verdict.score))
     return reviews
+
+
+def _pairs_to_compare(volumes: list[str | None]) -> Iterator[tuple[int, int]]:
+    """The pairs ``x < y`` of a block whose volumes allow one work, in the block's order.
+
+    Two mentions with different volumes are never one work (a veto), so a
+    big block is not compared pair by pair: each mention meets only those of
+    its own volume and those whose volume is unknown.  A block grows with the
+    corpus (more works by one author in one year), and its pairs as the
+    square of its size.
+
+    Examples
+    --------
+    >>> list(_pairs_to_compare(["1", "2", None, "1"]))
+    [(0, 2), (0, 3), (1, 2), (2, 3)]
+    """
+    unknown = [y for y, volume in enumerate(volumes) if volume is None]
+    by_volume: dict[str, list[int]] = defaultdict(list)
+    for y, volume in enumerate(volumes):
+        if volume is not None:
+            by_volume[volume].append(y)
+    for x, volume in enumerate(volumes):
+        if volume is None:
+            later: Iterable[int] = range(x + 1, len(volumes))
+        elif not unknown:
+            same = by_volume[volume]
+            later = same[bisect_right(same, x):]
+        else:
+            same = by_volume[volume]
+            later = merge(same[bisect_right(same, x):], unknown[bisect_right(unknown, x):])
+        for y in later:
+            yield x, y
 
 
 def _no_contradiction(norms: list[Normalized], ra: int, rb: int) -> bool:
