@@ -32,7 +32,8 @@ from typing import BinaryIO
 
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import expand_page_range, parse_author, parse_reference
-from ..resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from ..resolve.identifiers import normalize_doi
+from ._xmlfields import child_text, collapse_space, find_in, first_child, first_children, pmcid_of, pmid_of
 from .pubmed_xml import inner_text, iter_xml_records, month_name, text_of, xml_bytes, xml_root_name, year_of
 
 __all__ = ["NAME", "sniff", "read", "parse"]
@@ -101,11 +102,11 @@ def parse(text: str, path: str = "<string>", *, parse_references: bool = True) -
 # -- one article -------------------------------------------------------------
 
 def _read_record(article, source: Source, parse_strings: bool = True) -> Record | Skipped:
-    front = article.find("front")
-    meta = front.find("article-meta") if front is not None else None
+    front = first_child(article, "front")
+    meta = first_child(front, "article-meta")
     if meta is None:
         return Skipped(source, "an article without front/article-meta")
-    work = _article_work(meta, front.find("journal-meta"))
+    work = _article_work(meta, first_child(front, "journal-meta"))
     references = []
     for ref in article.iter("ref"):
         references.extend(_ref_works(ref, parse_strings))
@@ -114,64 +115,68 @@ def _read_record(article, source: Source, parse_strings: bool = True) -> Record 
     return Record(work=work, source=source, references=tuple(references))
 
 
-_ID_TYPES = {"doi": ("doi", normalize_doi), "pmid": ("pmid", normalize_pmid),
-             "pmc": ("pmcid", normalize_pmcid), "pmcid": ("pmcid", normalize_pmcid)}
+_ID_TYPES = {"doi": ("doi", normalize_doi), "pmid": ("pmid", pmid_of),
+             "pmc": ("pmcid", pmcid_of), "pmcid": ("pmcid", pmcid_of)}
 
 
 def _ids(elements) -> dict[str, str]:
     ids: dict[str, str] = {}
     for element in elements:
-        kind = _ID_TYPES.get((element.get("pub-id-type") or "").lower())
-        if kind is None or kind[0] in ids:
+        kind = element.get("pub-id-type")
+        kind = _ID_TYPES.get(kind.lower()) if kind else None
+        if kind is None:
             continue
-        value = kind[1](element.text)
-        if value:
-            ids[kind[0]] = value
+        key, normalize = kind
+        if key not in ids and (value := normalize(element.text)):
+            ids[key] = value
     return ids
 
 
 def _article_work(meta, journal_meta) -> Work:
-    ids = _ids(meta.iterfind("article-id"))
+    first = first_children(meta)
+    ids = _ids(meta.iterchildren("article-id"))
     year, month = _pub_date(meta)
     authors, editors = [], []
-    for contrib in meta.iterfind("contrib-group/contrib"):
-        kind = contrib.get("contrib-type") or "author"
-        if kind not in ("author", "editor"):
-            continue
-        person = next((c for c in contrib if c.tag in _PERSON_TAGS), None)
-        author = _person(person, given_first=True) if person is not None else None
-        if author is not None:
-            (authors if kind == "author" else editors).append(author)
-    publisher = journal_meta.find("publisher") if journal_meta is not None else None
+    for group in meta.iterchildren("contrib-group"):
+        for contrib in group.iterchildren("contrib"):
+            kind = contrib.get("contrib-type") or "author"
+            if kind not in ("author", "editor"):
+                continue
+            person = next((c for c in contrib if c.tag in _PERSON_TAGS), None)
+            author = _person(person, given_first=True) if person is not None else None
+            if author is not None:
+                (authors if kind == "author" else editors).append(author)
+    publisher = first_child(journal_meta, "publisher")
+    keywords = (text_of(k) for group in meta.iterchildren("kwd-group") for k in group.iterchildren("kwd"))
     return Work(
-        title=_title(text_of(meta.find("title-group/article-title"))),
+        title=_title(text_of(find_in(meta, "title-group", "article-title"))),
         authors=tuple(authors),
         editors=tuple(editors),
         year=year,
         month=month,
         journal=_journal(journal_meta),
-        volume=text_of(meta.find("volume")),
-        issue=text_of(meta.find("issue")),
-        pages=_pages(_first_children(meta)),
+        volume=text_of(first.get("volume")),
+        issue=text_of(first.get("issue")),
+        pages=_pages(first),
         doi=ids.get("doi"),
         pmid=ids.get("pmid"),
         pmcid=ids.get("pmcid"),
         abstract=_abstract(meta),
-        keywords=tuple(dict.fromkeys(k for k in map(text_of, meta.iterfind("kwd-group/kwd")) if k)),
-        publisher=text_of(publisher.find("publisher-name")) if publisher is not None else None,
-        place=text_of(publisher.find("publisher-loc")) if publisher is not None else None,
+        keywords=tuple(dict.fromkeys(k for k in keywords if k)),
+        publisher=text_of(first_child(publisher, "publisher-name")) if publisher is not None else None,
+        place=text_of(first_child(publisher, "publisher-loc")) if publisher is not None else None,
     )
 
 
 def _journal(journal_meta) -> str | None:
     if journal_meta is None:
         return None
-    by_type = {j.get("journal-id-type"): text_of(j) for j in journal_meta.iterfind("journal-id")}
+    by_type = {j.get("journal-id-type"): text_of(j) for j in journal_meta.iterchildren("journal-id")}
     return (by_type.get("iso-abbrev") or by_type.get("nlm-ta")
-            or text_of(journal_meta.find("journal-title-group/abbrev-journal-title"))
-            or text_of(journal_meta.find("abbrev-journal-title"))
-            or text_of(journal_meta.find("journal-title-group/journal-title"))
-            or text_of(journal_meta.find("journal-title")))
+            or text_of(find_in(journal_meta, "journal-title-group", "abbrev-journal-title"))
+            or text_of(first_child(journal_meta, "abbrev-journal-title"))
+            or text_of(find_in(journal_meta, "journal-title-group", "journal-title"))
+            or text_of(first_child(journal_meta, "journal-title")))
 
 
 def _date_rank(pub_date) -> int:
@@ -187,16 +192,22 @@ def _date_rank(pub_date) -> int:
 
 
 def _pub_date(meta) -> tuple[int | None, str | None]:
-    dates = [d for d in meta.iterfind("pub-date") if year_of(d.findtext("year"))]
+    # each dated pub-date: its rank, its year, the date; in document order, so that min() and
+    # sorted() keep the first of equal ranks
+    dates = [(_date_rank(d), year, d) for d in meta.iterchildren("pub-date")
+             if (year := year_of(child_text(d, "year")))]
     if not dates:
         return None, None
-    best = min(dates, key=_date_rank)
-    month = month_name(best.findtext("month"))
+    best = min(dates, key=_rank)
+    month = month_name(child_text(best[2], "month"))
     if month is None:  # "collection" 2013 and "epub" 2013-02-28: the month is the same issue's
-        month = next((m for d in sorted(dates, key=_date_rank)
-                      if year_of(d.findtext("year")) == year_of(best.findtext("year"))
-                      and (m := month_name(d.findtext("month")))), None)
-    return year_of(best.findtext("year")), month
+        month = next((m for _, year, d in sorted(dates, key=_rank)
+                      if year == best[1] and (m := month_name(child_text(d, "month")))), None)
+    return best[1], month
+
+
+def _rank(date: tuple) -> int:
+    return date[0]
 
 
 def _pages(first: dict) -> str | None:
@@ -229,15 +240,8 @@ _FIELD_TAGS = frozenset({"article-title", "chapter-title", "source", "year", "mo
                          "fpage", "lpage", "page-range", "elocation-id", "publisher-name", "publisher-loc"})
 
 
-def _first_children(element) -> dict:
-    first: dict = {}
-    for child in element:
-        first.setdefault(child.tag, child)
-    return first
-
-
 def _abstract(meta) -> str | None:
-    abstracts = list(meta.iterfind("abstract"))
+    abstracts = list(meta.iterchildren("abstract"))
     if not abstracts:
         return None
     # the abstract proper, not an "author summary" or a teaser
@@ -247,7 +251,7 @@ def _abstract(meta) -> str | None:
         if not isinstance(child.tag, str) or child.tag == "title":
             continue
         if child.tag == "sec":
-            heading = text_of(child.find("title"))
+            heading = text_of(first_child(child, "title"))
             body = " ".join(t for t in (text_of(c) for c in child if c.tag != "title") if t)
             parts.append(f"{heading.rstrip(':')}: {body}" if heading and body else body or heading or "")
         else:
@@ -306,14 +310,16 @@ def _printed_text(element) -> str:
     parts = [element.text or ""]
     adjacent = False  # the last piece is an element's text with nothing printed after it
     for child in element:
-        if isinstance(child.tag, str) and child.tag != "pub-id":
+        tag = child.tag
+        if tag != "pub-id" and isinstance(tag, str):
             inner = _printed_text(child) if len(child) else (child.text or "")
             if adjacent and inner and not parts[-1][-1:].isspace() and not inner[0].isspace():
                 parts.append(" ")
             parts.append(inner)
             adjacent = bool(inner)
-        if child.tail:
-            parts.append(child.tail)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
             adjacent = False
     return "".join(parts)
 
@@ -331,77 +337,88 @@ def _citation_work(citation, parse_strings: bool = True) -> Work:
     printed = words = bool(own and own.strip())
     if words and not own.strip(_PUNCTUATION):
         words = False
+    # one pass over the children, the commonest tags tried first; this runs for every reference
     for child in citation:
-        tail = child.tail
-        if tail and not words and (stripped := tail.strip()):
+        if not words and (tail := child.tail) and (stripped := tail.strip()):
             printed = True
             words = stripped.strip(_PUNCTUATION) not in _GLUE
         tag = child.tag
-        if tag == "person-group":
-            kind = (child.get("person-group-type") or "author").lower()
-            people = authors if kind == "author" else editors if kind == "editor" else None
-            for person in child:
-                if person.tag in _PERSON_TAGS:
-                    if people is not None and (author := _person(person)) is not None:
-                        people.append(author)
-                elif person.tag == "etal" and people is authors:
-                    et_al = True
-        elif tag in _PERSON_TAGS:  # names tagged straight in the citation, as PLoS prints them
-            if (author := _person(child)) is not None:
-                authors.append(author)
-        elif tag == "etal":
-            et_al = True
-        elif tag == "pub-id":
-            pub_ids.append(child)
-        elif tag in _FIELD_TAGS:
+        if tag in _FIELD_TAGS:
             if tag not in text:  # the first of each; its text read here, once
                 value = child.text if not len(child) else inner_text(child)
                 if value and (value := " ".join(value.split())):
                     text[tag] = value
+        elif tag == "pub-id":
+            pub_ids.append(child)
+        elif tag == "name":  # names tagged straight in the citation, as PLoS prints them
+            if (author := _name(child, False)) is not None:
+                authors.append(author)
+        elif tag == "person-group":
+            kind = child.get("person-group-type")
+            kind = kind.lower() if kind else "author"
+            people = authors if kind == "author" else editors if kind == "editor" else None
+            for person in child:
+                person_tag = person.tag
+                if person_tag == "name":  # the common case, read without _person's dispatch
+                    if people is not None and (author := _name(person, False)) is not None:
+                        people.append(author)
+                elif person_tag in _PERSON_TAGS:
+                    if people is not None and (author := _person(person)) is not None:
+                        people.append(author)
+                elif person_tag == "etal" and people is authors:
+                    et_al = True
+        elif tag in _PERSON_TAGS:  # string-name, collab, name-alternatives
+            if (author := _person(child)) is not None:
+                authors.append(author)
+        elif tag == "etal":
+            et_al = True
         elif tag not in first:
             first[tag] = child
 
-    fields: dict = {}
-    kind = (citation.get("publication-type") or citation.get("citation-type") or "").lower()
+    # the fields that are known, straight into the dict of what the tags say
+    tagged: dict = {}
+    kind = citation.get("publication-type") or citation.get("citation-type")
     article_title = _title(text.get("article-title"))
     chapter_title = _title(text.get("chapter-title"))
     source = _title(text.get("source"))
     if chapter_title or article_title:
-        fields["title"] = chapter_title or article_title
-        fields["journal"] = source
-    elif source and kind in _BOOKISH:
-        fields["title"] = source  # a book's or report's own title
-    else:
-        fields["journal"] = source
+        tagged["title"] = chapter_title or article_title
+        if source:
+            tagged["journal"] = source
+    elif source:
+        if kind and kind.lower() in _BOOKISH:
+            tagged["title"] = source  # a book's or report's own title
+        else:
+            tagged["journal"] = source
     year = text.get("year")
     if year is None and (date := first.get("date")) is not None:
-        year = date.findtext("year")
-    fields.update(
-        year=year_of(year),
-        month=month_name(text.get("month")),
-        volume=text.get("volume"),
-        issue=text.get("issue"),
-        pages=_page_text(text),
-        publisher=text.get("publisher-name"),
-        place=text.get("publisher-loc"),
-    )
+        year = child_text(date, "year")
+    if (year := year_of(year)) is not None:
+        tagged["year"] = year
+    if (month := text.get("month")) and (month := month_name(month)):
+        tagged["month"] = month
+    for tag, field in _TEXT_FIELDS:
+        if (value := text.get(tag)) is not None:
+            tagged[field] = value
+    if (pages := _page_text(text)) is not None:
+        tagged["pages"] = pages
     if authors:
-        fields["authors"] = tuple(authors)
-        fields["et_al"] = et_al
+        tagged["authors"] = tuple(authors)
+        tagged["et_al"] = et_al
     if editors:
-        fields["editors"] = tuple(editors)
-    ids = _ids(pub_ids)
+        tagged["editors"] = tuple(editors)
+    ids = _ids(pub_ids) if pub_ids else {}
     if "doi" not in ids and ("ext-link" in first or "comment" in first):
         for link in citation.iter("ext-link"):
             href = link.get("{http://www.w3.org/1999/xlink}href") or link.text or ""
             if (link.get("ext-link-type") == "doi" or "doi.org/" in href) and (doi := normalize_doi(href)):
                 ids["doi"] = doi
                 break
-    fields.update(ids)
-    tagged = {k: v for k, v in fields.items() if v is not None}
+    if ids:
+        tagged.update(ids)
 
     # printed text is the reference as the article shows it: that is its raw string
-    raw = (" ".join(_printed_text(citation).split()) or None) if printed else None
+    raw = (collapse_space(_printed_text(citation)) or None) if printed else None
     if not parse_strings:
         work = Work(raw=raw or (None if tagged else text_of(citation)), **tagged)
     elif words and raw and not tagged.keys() >= {"title", "year", "authors"}:
@@ -416,6 +433,11 @@ def _citation_work(citation, parse_strings: bool = True) -> Work:
     if work.doi is None and raw and "10." in raw and (m := _DOI_IN_TEXT.search(raw)):
         work = work.replace(doi=normalize_doi(m.group(0)))
     return work
+
+
+#: Tags whose text is a field as it stands.
+_TEXT_FIELDS = (("volume", "volume"), ("issue", "issue"), ("publisher-name", "publisher"),
+                ("publisher-loc", "place"))
 
 
 def _merge(parsed: Work, raw: str, tagged: dict) -> Work:
@@ -461,9 +483,10 @@ def _name(element, given_first: bool) -> Author | None:
             given = part.text if not len(part) else inner_text(part)
         elif tag == "suffix":
             suffix = part.text if not len(part) else inner_text(part)
-    if not family or not (family := " ".join(family.split())):
+    # a name of letters alone ("Orr", "HA") has no white space to collapse: the common case, kept as it is
+    if not family or not (family.isalpha() or (family := " ".join(family.split()))):
         return None
-    given = " ".join(given.split()) or None if given else None
+    given = (given if given.isalpha() else " ".join(given.split()) or None) if given else None
     if suffix and (suffix := " ".join(suffix.split())):
         parts = (given, family, suffix) if given_first and element.get("name-style") != "eastern" \
             else (family, given, suffix)

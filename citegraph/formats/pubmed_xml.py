@@ -39,7 +39,8 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import expand_page_range, parse_reference
-from ..resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from ..resolve.identifiers import normalize_doi
+from ._xmlfields import collapse_space, first_child, first_children, pmcid_of, pmid_of
 
 __all__ = ["NAME", "sniff", "read", "parse", "xml_root_name", "xml_bytes", "iter_xml_records",
            "text_of", "inner_text", "month_name", "year_of"]
@@ -138,8 +139,8 @@ def text_of(element) -> str | None:
         return None
     if not len(element):
         text = element.text
-        return " ".join(text.split()) or None if text else None
-    return " ".join(inner_text(element).split()) or None
+        return collapse_space(text) or None if text else None
+    return collapse_space(inner_text(element)) or None
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -186,6 +187,9 @@ def year_of(value: str | None) -> int | None:
     """
     if not value:
         return None
+    if len(value) == 4 and value.isdigit() and value.isascii():  # "2008", as most are: no search
+        year = int(value)
+        return year if 1500 <= year <= 2099 else None
     m = _YEAR.search(value)
     return int(m.group(1)) if m else None
 
@@ -562,18 +566,13 @@ def parse(text: str, path: str = "<string>", *, parse_references: bool = True) -
 
 
 # -- one record --------------------------------------------------------------
-
-def _children(element) -> dict:
-    """The first child of each tag, in one pass: lxml's ``find()`` is slow in a loop this hot."""
-    first: dict = {}
-    if element is not None:
-        for child in element:
-            first.setdefault(child.tag, child)
-    return first
-
+#
+# This runs for every record of files of millions: each container's children
+# are walked once (first_children), never looked up by path with find(), and
+# the few identifiers and dates in their usual form skip the general parsers.
 
 def _read_record(element, source: Source, parse_strings: bool = True) -> Record | Skipped:
-    parts = _children(element)
+    parts = first_children(element)
     if element.tag == "PubmedBookArticle":
         document = parts.get("BookDocument")
         if document is None:
@@ -582,31 +581,34 @@ def _read_record(element, source: Source, parse_strings: bool = True) -> Record 
         references = _reference_list(document, parse_strings)
     else:
         citation = parts.get("MedlineCitation")
-        article = _children(citation).get("Article")
+        cited = first_children(citation)
+        article = cited.get("Article")
         if article is None:
             return Skipped(source, "a PubmedArticle without MedlineCitation/Article")
         data = parts.get("PubmedData")
-        work = _article_work(citation, article, data)
+        work = _article_work(citation, cited, article, data)
         references = _reference_list(data, parse_strings) if data is not None else []
-        references.extend(_cites(citation, {r.pmid for r in references if r.pmid}, parse_strings))
+        entries = cited.get("CommentsCorrectionsList")
+        if entries is not None:
+            references.extend(_cites(entries, {r.pmid for r in references if r.pmid}, parse_strings))
     if work.title is None and work.pmid is None and work.doi is None:
         return Skipped(source, "a record with no title, PMID or DOI")
     return Record(work=work, source=source, references=tuple(references))
 
 
-def _article_work(citation, article, data) -> Work:
-    fields = _children(article)
-    journal = _children(fields.get("Journal"))
-    issue = _children(journal.get("JournalIssue"))
+def _article_work(citation, cited: dict, article, data) -> Work:
+    """The article of a ``PubmedArticle``; ``cited`` holds the first child of each tag of its ``citation``."""
+    fields = first_children(article)
+    journal = first_children(fields.get("Journal"))
+    issue = first_children(journal.get("JournalIssue"))
     year, month = _pub_date(issue.get("PubDate"))
-    ids = _article_ids(_children(data).get("ArticleIdList"))
+    ids = _article_ids(first_child(data, "ArticleIdList"))
     doi = ids.get("doi")
     if doi is None:
-        for location in article:
-            if location.tag == "ELocationID" and location.get("EIdType") == "doi" \
-                    and (doi := normalize_doi(location.text)):
+        for location in article.iterchildren("ELocationID"):
+            if location.get("EIdType") == "doi" and (doi := normalize_doi(location.text)):
                 break
-    pmid = _children(citation).get("PMID")
+    pmid = cited.get("PMID")
     types = fields.get("PublicationTypeList")
     return Work(
         title=_title(fields.get("ArticleTitle")) or _title(fields.get("VernacularTitle")),
@@ -618,36 +620,34 @@ def _article_work(citation, article, data) -> Work:
         issue=text_of(issue.get("Issue")),
         pages=_pages(fields.get("Pagination")),
         doi=doi,
-        pmid=normalize_pmid(pmid.text if pmid is not None else None) or ids.get("pmid"),
+        pmid=pmid_of(pmid.text if pmid is not None else None) or ids.get("pmid"),
         pmcid=ids.get("pmcid"),
         abstract=_abstract(fields.get("Abstract")),
         keywords=_keywords(citation),
-        publication_types=_unique(text_of(t) for t in types if t.tag == "PublicationType")
+        publication_types=_unique(map(text_of, types.iterchildren("PublicationType")))
         if types is not None else (),
     )
 
 
 def _book_work(document, book_data) -> Work:
-    fields = _children(document)
+    fields = first_children(document)
     book = fields.get("Book")
-    about_book = _children(book)
+    about_book = first_children(book)
     book_title = _title(about_book.get("BookTitle"))
     chapter = _title(fields.get("ArticleTitle"))
     authors: tuple[Author, ...] = ()
     editors: tuple[Author, ...] = ()
     for holder in (document, book):
-        for author_list in holder if holder is not None else ():
-            if author_list.tag != "AuthorList":
-                continue
+        for author_list in holder.iterchildren("AuthorList") if holder is not None else ():
             if author_list.get("Type") == "editors":
                 editors = editors or _authors(author_list)
             else:
                 authors = authors or _authors(author_list)
     year, month = _pub_date(about_book.get("PubDate"))
     ids = _article_ids(fields.get("ArticleIdList"))
-    for key, value in _article_ids(_children(book_data).get("ArticleIdList")).items():
+    for key, value in _article_ids(first_child(book_data, "ArticleIdList")).items():
         ids.setdefault(key, value)
-    publisher = _children(about_book.get("Publisher"))
+    publisher = first_children(about_book.get("Publisher"))
     pmid = fields.get("PMID")
     return Work(
         title=chapter or book_title,
@@ -661,11 +661,11 @@ def _book_work(document, book_data) -> Work:
         publisher=text_of(publisher.get("PublisherName")),
         place=text_of(publisher.get("PublisherLocation")),
         doi=ids.get("doi"),
-        pmid=normalize_pmid(pmid.text if pmid is not None else None) or ids.get("pmid"),
+        pmid=pmid_of(pmid.text if pmid is not None else None) or ids.get("pmid"),
         pmcid=ids.get("pmcid"),
         abstract=_abstract(fields.get("Abstract")),
         keywords=_keywords(document),
-        publication_types=_unique(text_of(t) for t in document if t.tag == "PublicationType"),
+        publication_types=_unique(map(text_of, document.iterchildren("PublicationType"))),
     )
 
 
@@ -689,21 +689,25 @@ def _authors(author_list) -> tuple[Author, ...]:
     if author_list is None:
         return ()
     authors = []
-    for author in author_list:
-        if author.tag != "Author" or author.get("ValidYN") == "N":
+    for author in author_list.iterchildren("Author"):
+        if author.get("ValidYN") == "N":
             continue  # ValidYN="N": a name PubMed keeps only as a record of an error
-        parts = {}
-        for part in author:
-            parts.setdefault(part.tag, part)
+        parts = first_children(author)
         family = text_of(parts.get("LastName"))
         if family:
             given = text_of(parts.get("ForeName")) or text_of(parts.get("Initials"))
             suffix = text_of(parts.get("Suffix"))
-            name = " ".join(p for p in (given, family, suffix) if p)
+            if suffix:
+                name = " ".join(p for p in (given, family, suffix) if p)
+            else:
+                name = f"{given} {family}" if given else family
             authors.append(Author(name, family, given))
         elif (group := text_of(parts.get("CollectiveName"))):
             authors.append(Author(group, None, None))
     return tuple(authors)
+
+
+_MEDLINE_DATE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)(?:\s+([A-Za-z]+))?")
 
 
 def _pub_date(pub_date) -> tuple[int | None, str | None]:
@@ -714,10 +718,13 @@ def _pub_date(pub_date) -> tuple[int | None, str | None]:
     if year is not None:
         return year, month_name(parts.get("Month") or parts.get("Season"))
     medline = parts.get("MedlineDate") or ""  # "1998 Dec-1999 Jan", "2000 Spring"
-    m = re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)(?:\s+([A-Za-z]+))?", medline)
+    m = _MEDLINE_DATE.search(medline)
     if not m:
         return None, None
     return int(m.group(1)), month_name(m.group(2))
+
+
+_DASH = re.compile(r"\s*-\s*")
 
 
 def _pages(pagination) -> str | None:
@@ -726,7 +733,7 @@ def _pages(pagination) -> str | None:
     parts = {child.tag: (child.text or "").strip() for child in pagination}
     pages = parts.get("MedlinePgn")
     if pages:
-        return expand_page_range(re.sub(r"\s*-\s*", "-", pages))
+        return expand_page_range(_DASH.sub("-", pages))
     start, end = parts.get("StartPage", ""), parts.get("EndPage", "")
     if start and end and end != start:
         return expand_page_range(f"{start}-{end}")
@@ -737,9 +744,7 @@ def _abstract(abstract) -> str | None:
     if abstract is None:
         return None
     parts = []
-    for section in abstract:
-        if section.tag != "AbstractText":
-            continue
+    for section in abstract.iterchildren("AbstractText"):
         text = text_of(section)
         if text:
             label = (section.get("Label") or "").strip()
@@ -748,12 +753,12 @@ def _abstract(abstract) -> str | None:
 
 
 def _keywords(holder) -> tuple[str, ...]:
-    return _unique(text_of(k) for keywords in holder if keywords.tag == "KeywordList"
-                   for k in keywords if k.tag == "Keyword")
+    return _unique(text_of(k) for keywords in holder.iterchildren("KeywordList")
+                   for k in keywords.iterchildren("Keyword"))
 
 
-_ID_TYPES = {"pubmed": ("pmid", normalize_pmid), "doi": ("doi", normalize_doi),
-             "pmc": ("pmcid", normalize_pmcid), "pmcid": ("pmcid", normalize_pmcid)}
+_ID_TYPES = {"pubmed": ("pmid", pmid_of), "doi": ("doi", normalize_doi),
+             "pmc": ("pmcid", pmcid_of), "pmcid": ("pmcid", pmcid_of)}
 _ID_TYPES.update({k.upper(): v for k, v in _ID_TYPES.items()})
 
 
@@ -764,24 +769,38 @@ def _article_ids(id_list) -> dict[str, str]:
         return ids
     for article_id in id_list:
         kind = _ID_TYPES.get(article_id.get("IdType"))
-        if kind is None or kind[0] in ids:
+        if kind is None:
             continue
-        value = kind[1](article_id.text)
-        if value:
-            ids[kind[0]] = value
+        key, normalize = kind
+        if key not in ids and (value := normalize(article_id.text)):
+            ids[key] = value
     return ids
 
 
 def _reference_list(holder, parse_strings: bool = True) -> list[Work]:
     """Every ``Reference`` of every ``ReferenceList`` of ``holder``, nested lists included."""
     works = []
-    for reference_list in holder:
-        if reference_list.tag != "ReferenceList":
-            continue
+    append = works.append
+    for reference_list in holder.iterchildren("ReferenceList"):
         for reference in reference_list.iter("Reference"):
-            work = _reference(reference, parse_strings)
-            if work is not None:
-                works.append(work)
+            # one Citation and one ArticleIdList, as PubMed writes them; of two, the last is read
+            citation = id_list = None
+            for child in reference:
+                tag = child.tag
+                if tag == "Citation":
+                    citation = child
+                elif tag == "ArticleIdList":
+                    id_list = child
+            text = text_of(citation)
+            ids = _article_ids(id_list)
+            if not text:
+                if ids:
+                    append(Work(**ids))
+            elif not parse_strings:
+                append(Work(raw=text, **ids))
+            else:
+                # the identifiers PubMed linked win over what the string seems to say
+                append(_with(parse_reference(text), text, ids))
     return works
 
 
@@ -793,34 +812,27 @@ def _with(parsed: Work, raw: str, ids: dict[str, str]) -> Work:
     return parsed.replace(**changes) if changes else parsed
 
 
-def _reference(reference, parse_strings: bool = True) -> Work | None:
-    text = None
-    ids: dict[str, str] = {}
-    for child in reference:
-        if child.tag == "Citation":
-            text = text_of(child)
-        elif child.tag == "ArticleIdList":
-            ids = _article_ids(child)
-    if not text:
-        return Work(**ids) if ids else None
-    if not parse_strings:
-        return Work(raw=text, **ids)
-    # the identifiers PubMed linked win over what the string seems to say
-    return _with(parse_reference(text), text, ids)
+_NULL_PAGES = re.compile(r":\s*null\b")
 
 
-def _cites(citation, known_pmids: set[str], parse_strings: bool = True) -> list[Work]:
-    """``CommentsCorrections RefType="Cites"``: "Stat Med. 1989 May;8(5):551-61" and a PMID."""
+def _cites(entries, known_pmids: set[str], parse_strings: bool = True) -> list[Work]:
+    """The ``CommentsCorrections RefType="Cites"`` of a list: "Stat Med. 1989 May;8(5):551-61" and a PMID."""
     works = []
-    entries = _children(citation).get("CommentsCorrectionsList")
-    for entry in entries if entries is not None else ():
+    for entry in entries:
         if entry.get("RefType") != "Cites":
             continue
-        parts = _children(entry)
-        pmid = normalize_pmid(parts["PMID"].text if "PMID" in parts else None)
+        source = pmid = None  # the first RefSource and the first PMID
+        for part in entry:
+            tag = part.tag
+            if tag == "RefSource":
+                if source is None:
+                    source = part
+            elif tag == "PMID" and pmid is None:
+                pmid = part
+        pmid = pmid_of(pmid.text) if pmid is not None else None
         if pmid is not None and pmid in known_pmids:
             continue  # listed in the ReferenceList already
-        text = text_of(parts.get("RefSource"))
+        text = text_of(source)
         if not text:
             if pmid:
                 works.append(Work(pmid=pmid))
@@ -829,7 +841,7 @@ def _cites(citation, known_pmids: set[str], parse_strings: bool = True) -> list[
             works.append(Work(raw=text, pmid=pmid))
             continue
         # "...;106(10):null": PubMed's placeholder for pages it does not know
-        work = parse_reference(re.sub(r":\s*null\b", "", text))
+        work = parse_reference(_NULL_PAGES.sub("", text))
         if work.journal is None and work.title is not None:
             # a RefSource names a journal and never a title
             work = work.replace(journal=work.title, title=None)

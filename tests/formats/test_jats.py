@@ -16,6 +16,7 @@ from _shared import fixture_files, shared_file  # noqa: E402
 
 from citegraph.errors import InputError  # noqa: E402
 from citegraph.formats import detect_format, jats, open_input, read_records, sniff_encoding  # noqa: E402
+from citegraph.formats._xmlfields import child_text, find_in, first_child  # noqa: E402
 from citegraph.model import Author, Record, Skipped, Source  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid  # noqa: E402
 
@@ -288,6 +289,38 @@ def test_entities_are_never_expanded(case, tmp_path):
     if isinstance(result[0], Record):
         assert result[0].work.title == "A b"
     assert "lollol" not in repr(result) and "SECRET-FROM-DISK" not in repr(result)
+
+
+# -- the child lookups of the hot path answer as lxml's find() ---------------------
+
+_TREE = etree.fromstring(
+    "<m><t>a</t><g/><g><x>1</x><x>2</x></g><g><x>3</x></g><t/><t>b</t>"
+    "<!-- c --><?pi x?><y>only <i>i</i></y></m>", etree.XMLParser(remove_comments=False, remove_pis=False))
+
+
+@pytest.mark.parametrize("tag", ["t", "g", "x", "y", "z", "i"])
+def test_first_child_and_child_text_answer_as_find_and_findtext(tag):
+    assert first_child(_TREE, tag) is _TREE.find(tag)
+    assert child_text(_TREE, tag) == _TREE.findtext(tag)
+
+
+@pytest.mark.parametrize("group,tag", [("g", "x"), ("g", "y"), ("t", "x"), ("z", "x"), ("y", "i")])
+def test_find_in_answers_as_a_two_step_find(group, tag):
+    assert find_in(_TREE, group, tag) is _TREE.find(f"{group}/{tag}")
+
+
+def test_names_with_a_suffix_an_empty_given_name_or_eastern_order():
+    xml = """<article><front><article-meta><title-group><article-title>T</article-title></title-group>
+    <contrib-group><contrib><name name-style="eastern"><surname>Wang</surname><given-names>Li</given-names></name>
+    </contrib><contrib><name><surname>Ed</surname><given-names> </given-names><suffix>Jr</suffix></name></contrib>
+    </contrib-group></article-meta></front><back><ref-list><ref><element-citation><person-group>
+    <name><surname>Orr</surname><given-names>H  A</given-names><suffix>III</suffix></name>
+    <name><surname>Smith</surname><given-names></given-names><suffix>Jr</suffix></name>
+    <name><given-names>No surname</given-names></name></person-group><source>J</source></element-citation>
+    </ref></ref-list></back></article>"""
+    record = next(jats.parse(xml))
+    assert record.work.authors == (Author("Wang Li", "Wang", "Li"), Author("Ed Jr", "Ed", None))
+    assert record.references[0].authors == (Author("Orr H A III", "Orr", "H A"), Author("Smith Jr", "Smith", None))
 
 
 # -- what every reader must take: empty input, CRLF, a BOM ------------------------

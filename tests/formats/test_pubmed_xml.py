@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -19,6 +21,7 @@ from _shared import fixture_files, shared_file  # noqa: E402
 
 from citegraph.errors import InputError  # noqa: E402
 from citegraph.formats import detect_format, open_input, pubmed_xml, read_records, sniff_encoding  # noqa: E402
+from citegraph.formats._xmlfields import collapse_space, pmcid_of, pmid_of  # noqa: E402
 from citegraph.model import Author, Record, Skipped, Source  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid  # noqa: E402
 
@@ -428,6 +431,34 @@ def test_memory_stays_bounded_however_large_the_file(tmp_path):
     # six times the input, and the peak grows by less than a fifth of the difference (a tree kept
     # whole would take several times the file's size)
     assert peaks[48] - peaks[8] < 8, peaks
+
+
+# -- the shortcuts of the hot path answer as the general code does ------------------
+
+_DIGITS = st.text(alphabet="0123456789", max_size=12)
+_ID_TEXT = st.one_of(_DIGITS, st.builds(lambda p, d: p + d, st.sampled_from(["PMC", "pmc", "PMC ", " PMC"]), _DIGITS),
+                     st.text(alphabet="0123456789 PMCpmc\u00b2\u0663\t", max_size=14), st.text(max_size=8))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_ID_TEXT)
+def test_the_identifier_shortcuts_answer_as_the_normalizers(text):
+    assert pmid_of(text) == normalize_pmid(text)
+    assert pmcid_of(text) == normalize_pmcid(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab. ,\t\n\r\x0b\x0c\x1c\x1f\xa0\u2003\u2013")), max_size=300))
+def test_collapsing_white_space_answers_as_split_and_join(text):
+    assert collapse_space(text) == " ".join(text.split())
+    assert collapse_space("x" * 120 + text) == " ".join(("x" * 120 + text).split())
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789", min_size=1, max_size=6), st.text(min_size=1, max_size=8)))
+def test_a_plain_year_is_read_as_the_search_reads_it(value):
+    m = pubmed_xml._YEAR.search(value)
+    assert pubmed_xml.year_of(value) == (int(m.group(1)) if m else None)
 
 
 # -- what every reader must take: empty input, CRLF, a BOM ------------------------

@@ -1,0 +1,133 @@
+"""Small, fast lookups shared by the XML readers (:mod:`.pubmed_xml`, :mod:`.jats`).
+
+The readers run these once or more per element of files that hold millions of
+records.  lxml's ``find()``, ``findtext()`` and ``iterfind()`` parse their path
+in Python on every call; these walk the children in C with
+``iterchildren(tag)`` instead, and answer exactly as those calls do for a
+plain tag name or a ``"group/tag"`` path.  The identifier helpers answer the
+common case (an identifier written as the source writes it) at once and hand
+anything else to :mod:`citegraph.resolve.identifiers`, so their results are
+always those of ``normalize_pmid`` and ``normalize_pmcid``.
+"""
+
+from __future__ import annotations
+
+from ..resolve.identifiers import normalize_pmcid, normalize_pmid
+
+__all__ = ["collapse_space", "first_child", "child_text", "find_in", "first_children", "pmid_of", "pmcid_of"]
+
+#: The white space of ASCII text besides the space itself, as ``str.split()`` sees it.
+_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def collapse_space(text: str) -> str:
+    """``" ".join(text.split())``: every run of white space one space, none at the ends.
+
+    A long ASCII text (an abstract) whose only white space is single spaces
+    is only stripped: looking for the other white space characters costs a
+    fraction of splitting a paragraph into words and joining them again.
+
+    Examples
+    --------
+    >>> collapse_space(" a  b\\n c "), collapse_space("x" * 60 + "  y") == "x" * 60 + " y"
+    ('a b c', True)
+    """
+    if len(text) > 100 and text.isascii() and "  " not in text:
+        for space in _ASCII_SPACES:
+            if space in text:
+                break
+        else:
+            return text.strip()
+    return " ".join(text.split())
+
+
+def first_child(element, tag: str):
+    """The first child called ``tag`` (``element.find(tag)``); ``None`` for none, or for no ``element``.
+
+    Examples
+    --------
+    >>> from lxml import etree
+    >>> first_child(etree.fromstring("<a><b>1</b><c/><b>2</b></a>"), "b").text, first_child(None, "b")
+    ('1', None)
+    """
+    return next(element.iterchildren(tag), None) if element is not None else None
+
+
+def child_text(element, tag: str) -> str | None:
+    """``element.findtext(tag)``: the text of the first child called ``tag``, ``""`` if it has none, else ``None``.
+
+    Examples
+    --------
+    >>> from lxml import etree
+    >>> date = etree.fromstring("<date><year>2007</year><month/></date>")
+    >>> child_text(date, "year"), child_text(date, "month"), child_text(date, "day")
+    ('2007', '', None)
+    """
+    for child in element.iterchildren(tag):
+        return child.text or ""
+    return None
+
+
+def find_in(element, group: str, tag: str):
+    """``element.find("group/tag")``: the first ``tag`` child of any ``group`` child, in document order.
+
+    Examples
+    --------
+    >>> from lxml import etree
+    >>> meta = etree.fromstring("<m><g/><g><t>x</t></g></m>")
+    >>> find_in(meta, "g", "t").text, find_in(meta, "g", "u")
+    ('x', None)
+    """
+    for holder in element.iterchildren(group):
+        for found in holder.iterchildren(tag):
+            return found
+    return None
+
+
+def first_children(element) -> dict:
+    """The first child of each tag, in one pass; ``{}`` for no element.
+
+    Examples
+    --------
+    >>> from lxml import etree
+    >>> author = etree.fromstring("<a><Last>1</Last><Aff/><Last>2</Last><Fore>3</Fore></a>")
+    >>> {tag: e.text for tag, e in first_children(author).items()}, first_children(None)
+    ({'Last': '1', 'Aff': None, 'Fore': '3'}, {})
+    """
+    first: dict = {}
+    if element is not None:
+        for child in element:
+            tag = child.tag
+            if tag not in first:
+                first[tag] = child
+    return first
+
+
+def pmid_of(text: str | None) -> str | None:
+    """:func:`~citegraph.resolve.identifiers.normalize_pmid`, answered at once for a plain PMID.
+
+    Examples
+    --------
+    >>> pmid_of("17299597"), pmid_of(" 0012345 "), pmid_of("0"), pmid_of(None)
+    ('17299597', '12345', None, None)
+    """
+    # ASCII digits, no leading zero, at most 10 of them: normalize_pmid gives the text back
+    if text and text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= 10:
+        return text
+    return normalize_pmid(text)
+
+
+def pmcid_of(text: str | None) -> str | None:
+    """:func:`~citegraph.resolve.identifiers.normalize_pmcid`, answered at once for a plain ``PMC<n>``.
+
+    Examples
+    --------
+    >>> pmcid_of("PMC1790863"), pmcid_of("1790863"), pmcid_of("PMC0"), pmcid_of("")
+    ('PMC1790863', 'PMC1790863', None, None)
+    """
+    if text and text.startswith("PMC"):
+        number = text[3:]
+        # the same test as pmid_of: normalize_pmcid would give "PMC" and this number back
+        if number.isdigit() and number.isascii() and number[0] != "0" and len(number) <= 10:
+            return text
+    return normalize_pmcid(text)
