@@ -226,7 +226,7 @@ class _Groups:
 
 
 def _best_work(mentions: list[Mention]) -> Work:
-    """Each field from the best mention that has it: records first, then longer values."""
+    """Each field from the first mention that has it, by role (see ROLES), then in input order."""
     if len(mentions) == 1:
         return mentions[0].work
     ranked = sorted(mentions, key=lambda m: ROLES.index(m.role))
