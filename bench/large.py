@@ -55,6 +55,17 @@ def rss_mb():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * page / 2**20
 
+def peak_mb():
+    # VmHWM: ru_maxrss of a child starts from its parent's at fork
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 start, cpu = time.perf_counter(), time.process_time()
 records = references = skipped = 0
 with open(path, "rb") as stream:
@@ -70,7 +81,7 @@ with open(path, "rb") as stream:
             skipped += 1
 print(json.dumps({"records": records, "references": references, "skipped": skipped,
                   "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+                  "maxrss_mb": peak_mb()}), flush=True)
 """
 
 
