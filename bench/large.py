@@ -44,7 +44,8 @@ _RECORD = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.S)
 
 # Runs in the child: argv = mode, path, records between two progress lines.
 _CHILD = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
+from bench._peak import peak_mb  # the child runs in the repository's root
 from citegraph.formats import pubmed_xml, read_records
 from citegraph.model import Record
 
@@ -54,17 +55,6 @@ page = os.sysconf("SC_PAGE_SIZE")
 def rss_mb():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * page / 2**20
-
-def peak_mb():
-    # VmHWM: ru_maxrss of a child starts from its parent's at fork
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 start, cpu = time.perf_counter(), time.process_time()
 records = references = skipped = 0

@@ -25,7 +25,6 @@ import json
 import math
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from _peak import peak_mb  # bench/ is on the path: this file runs as a script
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -172,22 +173,6 @@ def scale_one(n_refs: int) -> dict:
     return {"refs": n_refs, "seconds": seconds, "nodes": len(res.nodes), "multi_doi": multi_doi,
             "peak_mb": peak_mb()}
 
-
-def peak_mb() -> float:
-    """This process's peak resident memory, in MB.
-
-    Linux's ``VmHWM`` where there is one: ``ru_maxrss`` of a child process
-    starts from its parent's at fork, so a small size run after the accuracy
-    part reported the parent's 210 MB.
-    """
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def scale(sizes: list[int], repeat: int = 3) -> None:
