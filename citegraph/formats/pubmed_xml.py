@@ -221,6 +221,35 @@ class _ReadFailure(Exception):
     """The byte stream itself failed (a truncated or damaged ``.gz``)."""
 
 
+_SECTION = re.compile(rb"<!--|<!\[CDATA\[")
+
+
+def _sections(buffer: bytearray, start: int, stop: int) -> list[tuple[int, int]]:
+    """The comments and CDATA sections that open in ``buffer[start:stop]``, as (opener, closer) offsets.
+
+    A start tag written in one (``<!-- <PubmedArticle> -->``) is text, not a
+    record: counted as one, it would shift every later record's place.  A
+    section never closed is left out: it is damage, and reading must still
+    find the records after it.
+
+    Examples
+    --------
+    >>> data = bytearray(b"<a/><!-- <a> --><a/><![CDATA[<a>]]><!-- <a/>")
+    >>> _sections(data, 0, len(data))
+    [(4, 13), (20, 32)]
+    """
+    found = []
+    at = start
+    while (m := _SECTION.search(buffer, at, stop)) is not None:
+        closer = b"-->" if m.group() == b"<!--" else b"]]>"
+        end = buffer.find(closer, m.end())
+        if end < 0:
+            break
+        found.append((m.start(), end))
+        at = end + len(closer)
+    return found
+
+
 class _RecordStarts:
     """Where each record element starts in a file's bytes, from a scan of the bytes themselves.
 
@@ -251,6 +280,7 @@ class _RecordStarts:
         self.buffer += data
         last = self.offsets[-1] if self.offsets else -1
         buffer = self.buffer
+        starts = []
         for m in self._tag.finditer(buffer, scan_from):
             at = m.start() - 1
             before = buffer[at] if at >= 0 else 0
@@ -261,6 +291,14 @@ class _RecordStarts:
                 at = opened
             elif before != 60:  # not "<": an end tag, or the name in text
                 continue
+            starts.append(at)
+        if starts:
+            # a comment or CDATA section needs a "!", which memchr finds at once; record
+            # data seldom has one before its last start tag (a DOCTYPE at most)
+            bang = buffer.find(b"!", 0, starts[-1])
+            if bang >= 0 and (sections := _sections(buffer, max(bang - 1, 0), starts[-1])):
+                starts = [at for at in starts if not any(o < at < c for o, c in sections)]
+        for at in starts:
             if self.base + at > last:
                 self.offsets.append(self.base + at)
         if not self.framed:

@@ -315,6 +315,21 @@ def test_a_file_cut_in_a_record_yields_the_records_before_and_one_skipped(tmp_pa
     assert isinstance(out[-1], Skipped) and all(isinstance(x, Record) for x in out[:-1]) and len(out) > 1
 
 
+@pytest.mark.parametrize("hiding", ["<!-- <PubmedArticle> -->", "<![CDATA[ <PubmedArticle> ]]>"])
+def test_a_record_tag_in_a_comment_or_cdata_is_not_a_record(hiding):
+    # the byte scan that finds where records start, to resume after damage, must not count
+    # a start tag written in a comment: every later record would be one place off
+    def article(pmid, title):
+        return (f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>{title}"
+                "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n")
+    wrapped = hiding if hiding.startswith("<!--") else f"<x>{hiding}</x>"
+    doc = ('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + article(1, "One") + wrapped + "\n"
+           + article(2, "Two") + article(3, "Broken <<") + article(4, "Four") + "</PubmedArticleSet>\n")
+    out = list(pubmed_xml.read(io.BytesIO(doc.encode()), "hidden.xml"))
+    assert [x.work.pmid if isinstance(x, Record) else "skipped" for x in out] == ["1", "2", "skipped", "4"]
+    assert out[2].source.index == 3 and out[2].source.line == 6
+
+
 def test_a_file_broken_before_its_first_record_is_unusable(tmp_path):
     data = fixture("biopython__Tests_Entrez_pubmed1.xml").read_bytes()
     head = data[: data.index(b"</PubmedArticle>") - 50]
