@@ -430,15 +430,21 @@ class _XMLRecords:
                 yield from self._report(self._skip(self.starts.line_at(self.starts.offsets[self.done]),
                                                    "not well-formed XML"))
             want = self.done + (2 if retry_lenient else 1)
+            failure = ""  # why the bytes ended, when the stream itself failed (a damaged .gz)
             try:
                 while len(self.starts.offsets) < want and self._more():
                     pass
-            except _ReadFailure:
+            except _ReadFailure as exc:
                 self.eof = True
+                failure = f" ({exc})"
             if self.done >= len(self.starts.offsets):  # no record after the break
                 if self.pending is not None:
                     yield from self._report(self._skip(
-                        self.pending[0], f"{self.pending[1]}: the file is read up to here, not further", record=False))
+                        self.pending[0], f"{self.pending[1]}: the file is read up to here, not further{failure}",
+                        record=False))
+                elif failure:  # the damaged record was reported; that nothing follows is news too
+                    yield Skipped(Source(self.path, self.format, index=self.done + 1),
+                                  f"cannot be read further{failure}")
                 return
             at = self.starts.offsets[self.done]
             resumed_at, lenient = self.done, retry_lenient

@@ -330,6 +330,29 @@ def test_a_record_tag_in_a_comment_or_cdata_is_not_a_record(hiding):
     assert out[2].source.index == 3 and out[2].source.line == 6
 
 
+def test_a_gz_cut_after_a_damaged_record_says_so(tmp_path):
+    # record 2 is broken, and the .gz ends inside it: the damage is reported, and so is the
+    # end of the stream, which used to pass in silence
+    import random
+
+    def article(pmid, title, abstract=""):
+        return (f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>{title}"
+                f"</ArticleTitle><Abstract><AbstractText>{abstract}</AbstractText></Abstract></Article>"
+                "</MedlineCitation></PubmedArticle>\n")
+    rng = random.Random(1)
+    noise = " ".join(f"{rng.getrandbits(32):x}" for _ in range(40000))  # does not compress away
+    doc = ('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + article(1, "One") + article(2, "Broken <<", noise)
+           + article(3, "Three") + "</PubmedArticleSet>\n").encode()
+    packed = gzip.compress(doc)
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    out = list(read_records([str(cut)]))
+    assert isinstance(out[0], Record) and out[0].work.pmid == "1"
+    assert [type(x).__name__ for x in out[1:]] == ["Skipped", "Skipped"]
+    assert out[1].source.index == 2 and "not well-formed XML" in out[1].reason
+    assert out[2].source.index == 3 and out[2].reason.startswith("cannot be read further (")
+
+
 def test_a_file_broken_before_its_first_record_is_unusable(tmp_path):
     data = fixture("biopython__Tests_Entrez_pubmed1.xml").read_bytes()
     head = data[: data.index(b"</PubmedArticle>") - 50]
