@@ -13,7 +13,7 @@ differ, whose first authors differ, or of which exactly one is a notice
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -21,7 +21,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from .normalize import Normalized, journals_compatible
 
-__all__ = ["MERGE_AT", "REVIEW_AT", "Match", "BLOCKING_KEYS", "blocking_keys", "compare", "veto"]
+__all__ = ["MERGE_AT", "REVIEW_AT", "Match", "BLOCKING_KEYS", "compare", "veto"]
 
 #: A pair at or above this score is merged.
 MERGE_AT = 0.92
@@ -58,13 +58,6 @@ BLOCKING_KEYS: tuple[tuple[str, Callable[[Normalized], tuple | None]], ...] = (
     ("year-volume-page", _by_year_volume_page),
     ("title-start", _by_title_start),
 )
-
-
-def blocking_keys(n: Normalized) -> Iterator[tuple]:
-    for _name, key in BLOCKING_KEYS:
-        value = key(n)
-        if value is not None:
-            yield value
 
 
 def _same_author(a: Normalized, b: Normalized) -> bool | None:
