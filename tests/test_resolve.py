@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citegraph.model import Author, Record, Source, Work
 from citegraph.resolve import resolve_records
@@ -240,3 +244,22 @@ def test_a_big_author_year_block_still_finds_its_pair():
     res = resolve_records(records)
     assert len(res.nodes) == 2 + 300
     assert res.merged_by.get("fuzzy") == 1
+
+
+_DIGITS = st.text(alphabet="0123456789", max_size=12)
+_ID_TEXT = st.one_of(_DIGITS, st.builds(lambda p, d: p + d, st.sampled_from(["PMC", "pmc", "PMC ", " PMC"]), _DIGITS),
+                     st.text(alphabet="0123456789 PMCpmc\u00b2\u0663\t", max_size=14), st.text(max_size=8))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_ID_TEXT)
+def test_the_identifier_shortcuts_answer_as_the_general_rules(text):
+    # normalize_pmid and normalize_pmcid give the usual form back at once; whatever the
+    # text, the answer is the general rule's, written here on its own
+    digits = text.strip()
+    general_pmid = (str(int(digits)) if len(digits) <= 10 and digits.isascii() and digits.isdigit()
+                    and int(digits) > 0 else None)
+    m = re.fullmatch(r"(?:PMC)?\s*(\d{1,10})", text.strip(), re.I) if text else None
+    general_pmcid = f"PMC{int(m.group(1))}" if m and int(m.group(1)) > 0 else None
+    assert normalize_pmid(text) == general_pmid
+    assert normalize_pmcid(text) == general_pmcid

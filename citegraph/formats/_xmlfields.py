@@ -4,17 +4,12 @@ The readers run these once or more per element of files that hold millions of
 records.  lxml's ``find()``, ``findtext()`` and ``iterfind()`` parse their path
 in Python on every call; these walk the children in C with
 ``iterchildren(tag)`` instead, and answer exactly as those calls do for a
-plain tag name or a ``"group/tag"`` path.  The identifier helpers answer the
-common case (an identifier written as the source writes it) at once and hand
-anything else to :mod:`citegraph.resolve.identifiers`, so their results are
-always those of ``normalize_pmid`` and ``normalize_pmcid``.
+plain tag name or a ``"group/tag"`` path.
 """
 
 from __future__ import annotations
 
-from ..resolve.identifiers import normalize_pmcid, normalize_pmid
-
-__all__ = ["collapse_space", "first_child", "child_text", "find_in", "first_children", "pmid_of", "pmcid_of"]
+__all__ = ["collapse_space", "first_child", "child_text", "find_in", "first_children"]
 
 #: The white space of ASCII text besides the space itself, as ``str.split()`` sees it.
 _ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
@@ -101,33 +96,3 @@ def first_children(element) -> dict:
             if tag not in first:
                 first[tag] = child
     return first
-
-
-def pmid_of(text: str | None) -> str | None:
-    """:func:`~citegraph.resolve.identifiers.normalize_pmid`, answered at once for a plain PMID.
-
-    Examples
-    --------
-    >>> pmid_of("17299597"), pmid_of(" 0012345 "), pmid_of("0"), pmid_of(None)
-    ('17299597', '12345', None, None)
-    """
-    # ASCII digits, no leading zero, at most 10 of them: normalize_pmid gives the text back
-    if text and text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= 10:
-        return text
-    return normalize_pmid(text)
-
-
-def pmcid_of(text: str | None) -> str | None:
-    """:func:`~citegraph.resolve.identifiers.normalize_pmcid`, answered at once for a plain ``PMC<n>``.
-
-    Examples
-    --------
-    >>> pmcid_of("PMC1790863"), pmcid_of("1790863"), pmcid_of("PMC0"), pmcid_of("")
-    ('PMC1790863', 'PMC1790863', None, None)
-    """
-    if text and text.startswith("PMC"):
-        number = text[3:]
-        # the same test as pmid_of: normalize_pmcid would give "PMC" and this number back
-        if number.isdigit() and number.isascii() and number[0] != "0" and len(number) <= 10:
-            return text
-    return normalize_pmcid(text)

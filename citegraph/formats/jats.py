@@ -32,8 +32,8 @@ from typing import BinaryIO
 
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import expand_page_range, parse_author, parse_reference
-from ..resolve.identifiers import normalize_doi
-from ._xmlfields import child_text, collapse_space, find_in, first_child, first_children, pmcid_of, pmid_of
+from ..resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from ._xmlfields import child_text, collapse_space, find_in, first_child, first_children
 from .pubmed_xml import inner_text, iter_xml_records, month_name, text_of, xml_bytes, xml_root_name, year_of
 
 __all__ = ["NAME", "sniff", "read", "parse"]
@@ -115,8 +115,8 @@ def _read_record(article, source: Source, parse_strings: bool = True) -> Record 
     return Record(work=work, source=source, references=tuple(references))
 
 
-_ID_TYPES = {"doi": ("doi", normalize_doi), "pmid": ("pmid", pmid_of),
-             "pmc": ("pmcid", pmcid_of), "pmcid": ("pmcid", pmcid_of)}
+_ID_TYPES = {"doi": ("doi", normalize_doi), "pmid": ("pmid", normalize_pmid),
+             "pmc": ("pmcid", normalize_pmcid), "pmcid": ("pmcid", normalize_pmcid)}
 
 
 def _ids(elements) -> dict[str, str]:

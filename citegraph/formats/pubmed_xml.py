@@ -39,8 +39,8 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Author, Record, Skipped, Source, Work
 from ..references import expand_page_range, parse_reference
-from ..resolve.identifiers import normalize_doi
-from ._xmlfields import collapse_space, first_child, first_children, pmcid_of, pmid_of
+from ..resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from ._xmlfields import collapse_space, first_child, first_children
 
 __all__ = ["NAME", "sniff", "read", "parse", "xml_root_name", "xml_bytes", "iter_xml_records",
            "text_of", "inner_text", "month_name", "year_of"]
@@ -664,7 +664,7 @@ def _article_work(citation, cited: dict, article, data) -> Work:
         issue=text_of(issue.get("Issue")),
         pages=_pages(fields.get("Pagination")),
         doi=doi,
-        pmid=pmid_of(pmid.text if pmid is not None else None) or ids.get("pmid"),
+        pmid=normalize_pmid(pmid.text if pmid is not None else None) or ids.get("pmid"),
         pmcid=ids.get("pmcid"),
         abstract=_abstract(fields.get("Abstract")),
         keywords=_keywords(citation),
@@ -705,7 +705,7 @@ def _book_work(document, book_data) -> Work:
         publisher=text_of(publisher.get("PublisherName")),
         place=text_of(publisher.get("PublisherLocation")),
         doi=ids.get("doi"),
-        pmid=pmid_of(pmid.text if pmid is not None else None) or ids.get("pmid"),
+        pmid=normalize_pmid(pmid.text if pmid is not None else None) or ids.get("pmid"),
         pmcid=ids.get("pmcid"),
         abstract=_abstract(fields.get("Abstract")),
         keywords=_keywords(document),
@@ -801,8 +801,8 @@ def _keywords(holder) -> tuple[str, ...]:
                    for k in keywords.iterchildren("Keyword"))
 
 
-_ID_TYPES = {"pubmed": ("pmid", pmid_of), "doi": ("doi", normalize_doi),
-             "pmc": ("pmcid", pmcid_of), "pmcid": ("pmcid", pmcid_of)}
+_ID_TYPES = {"pubmed": ("pmid", normalize_pmid), "doi": ("doi", normalize_doi),
+             "pmc": ("pmcid", normalize_pmcid), "pmcid": ("pmcid", normalize_pmcid)}
 _ID_TYPES.update({k.upper(): v for k, v in _ID_TYPES.items()})
 
 
@@ -873,7 +873,7 @@ def _cites(entries, known_pmids: set[str], parse_strings: bool = True) -> list[W
                     source = part
             elif tag == "PMID" and pmid is None:
                 pmid = part
-        pmid = pmid_of(pmid.text) if pmid is not None else None
+        pmid = normalize_pmid(pmid.text) if pmid is not None else None
         if pmid is not None and pmid in known_pmids:
             continue  # listed in the ReferenceList already
         text = text_of(source)

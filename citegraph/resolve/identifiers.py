@@ -48,7 +48,11 @@ def normalize_pmid(pmid: str | int | None) -> str | None:
     """
     if pmid is None:
         return None
-    text = str(pmid).strip()
+    text = pmid if isinstance(pmid, str) else str(pmid)
+    # the form PubMed writes, met millions of times in XML: ASCII digits, no leading zero
+    if text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= 10:
+        return text
+    text = text.strip()
     # ASCII digits only: "³".isdigit() is true and int("³") raises
     if len(text) > 10 or not (text.isascii() and text.isdigit()) or int(text) <= 0:
         return None
@@ -65,6 +69,10 @@ def normalize_pmcid(pmcid: str | None) -> str | None:
     """
     if not pmcid:
         return None
+    if pmcid.startswith("PMC"):  # the usual "PMC<n>": given back as it is
+        number = pmcid[3:]
+        if number.isdigit() and number.isascii() and number[0] != "0" and len(number) <= 10:
+            return pmcid
     m = re.fullmatch(r"(?:PMC)?\s*(\d{1,10})", pmcid.strip(), re.I)
     if not m or int(m.group(1)) <= 0:
         return None

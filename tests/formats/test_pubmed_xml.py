@@ -21,7 +21,7 @@ from _shared import fixture_files, shared_file  # noqa: E402
 
 from citegraph.errors import InputError  # noqa: E402
 from citegraph.formats import detect_format, open_input, pubmed_xml, read_records, sniff_encoding  # noqa: E402
-from citegraph.formats._xmlfields import collapse_space, pmcid_of, pmid_of  # noqa: E402
+from citegraph.formats._xmlfields import collapse_space  # noqa: E402
 from citegraph.model import Author, Record, Skipped, Source  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid  # noqa: E402
 
@@ -472,18 +472,6 @@ def test_memory_stays_bounded_however_large_the_file(tmp_path):
 
 
 # -- the shortcuts of the hot path answer as the general code does ------------------
-
-_DIGITS = st.text(alphabet="0123456789", max_size=12)
-_ID_TEXT = st.one_of(_DIGITS, st.builds(lambda p, d: p + d, st.sampled_from(["PMC", "pmc", "PMC ", " PMC"]), _DIGITS),
-                     st.text(alphabet="0123456789 PMCpmc\u00b2\u0663\t", max_size=14), st.text(max_size=8))
-
-
-@settings(max_examples=600, deadline=None)
-@given(_ID_TEXT)
-def test_the_identifier_shortcuts_answer_as_the_normalizers(text):
-    assert pmid_of(text) == normalize_pmid(text)
-    assert pmcid_of(text) == normalize_pmcid(text)
-
 
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab. ,\t\n\r\x0b\x0c\x1c\x1f\xa0\u2003\u2013")), max_size=300))
