@@ -346,7 +346,7 @@ def _citation_work(citation, parse_strings: bool = True) -> Work:
         if tag in _FIELD_TAGS:
             if tag not in text:  # the first of each; its text read here, once
                 value = child.text if not len(child) else inner_text(child)
-                if value and (value := " ".join(value.split())):
+                if value and (value := collapse_space(value)):
                     text[tag] = value
         elif tag == "pub-id":
             pub_ids.append(child)
@@ -483,11 +483,10 @@ def _name(element, given_first: bool) -> Author | None:
             given = part.text if not len(part) else inner_text(part)
         elif tag == "suffix":
             suffix = part.text if not len(part) else inner_text(part)
-    # a name of letters alone ("Orr", "HA") has no white space to collapse: the common case, kept as it is
-    if not family or not (family.isalpha() or (family := " ".join(family.split()))):
+    if not family or not (family := collapse_space(family)):
         return None
-    given = (given if given.isalpha() else " ".join(given.split()) or None) if given else None
-    if suffix and (suffix := " ".join(suffix.split())):
+    given = collapse_space(given) or None if given else None
+    if suffix and (suffix := collapse_space(suffix)):
         parts = (given, family, suffix) if given_first and element.get("name-style") != "eastern" \
             else (family, given, suffix)
         return Author(" ".join(p for p in parts if p), family, given)
