@@ -41,6 +41,10 @@ __all__ = ["NAME", "sniff", "read", "parse"]
 NAME = "pmc-jats"
 
 _ROOTS = frozenset({"article", "pmc-articleset"})
+#: Never read, and more than half of an article's bytes: cut before parsing, unless they hold
+#: one of the _GUARDS (a ref-list may stand in a body section).  See pubmed_xml._Cutter.
+_UNREAD = ("body", "floats-group")
+_GUARDS = ("ref", "ref-list")
 # What tells a JATS ``article`` from any other XML whose root is called "article".
 _JATS_SIGNS = re.compile(r"<(?:front|article-meta|journal-meta)\b"
                          r"|<!DOCTYPE\s+article\s[^>\[]*(?:JATS|Journal (?:Archiving|Publishing)|Article Authoring"
@@ -91,7 +95,7 @@ def read(stream: BinaryIO, path: str = "<stream>", *,
     ('Orr', 'Adaptation and the cost of complexity', 'Evolution', 2000, '13-20', '10937178')
     """
     read_record = _read_record if parse_references else partial(_read_record, parse_strings=False)
-    return iter_xml_records(stream, path, NAME, ("article",), read_record, _ROOTS)
+    return iter_xml_records(stream, path, NAME, ("article",), read_record, _ROOTS, unread=_UNREAD, guards=_GUARDS)
 
 
 def parse(text: str, path: str = "<string>", *, parse_references: bool = True) -> Iterator[Record | Skipped]:

@@ -31,6 +31,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Collection, Iterator
+import functools
 from functools import partial
 from typing import BinaryIO
 
@@ -51,6 +52,8 @@ NAME = "pubmed-xml"
 
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 _ROOTS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet", "PubmedArticle", "PubmedBookArticle"})
+#: Elements of a record that are never read, and are large: cut before parsing (see _Cutter).
+_UNREAD = ("MeshHeadingList", "ChemicalList")
 
 # -- XML plumbing shared by the XML readers ----------------------------------
 
@@ -343,9 +346,111 @@ class _RecordStarts:
         return bytes(self.buffer[offset - self.base:])
 
 
+#: The most bytes an unread element may span to be cut: a longer one is parsed as it is.
+_CUT_LIMIT = 1 << 22
+
+
+class _Cutter:
+    """Cuts elements the reader never looks at out of the bytes fed to the parser, their line breaks kept.
+
+    lxml builds every element it parses, and a reader reads a few: the body
+    of a PMC article is more than half of its bytes.  Finding such elements in
+    the bytes costs a fraction of building them.  Only what is plainly one
+    element is cut, so that well-formed XML reads exactly as before:
+
+    * from ``<name>`` or ``<name attr...>`` to the first ``</name>``;
+    * holding no ``<!`` (a comment or CDATA section could hide an end tag, or
+      show a false one), no start tag of an element to cut, no start or end
+      tag of a record, and no start tag of the ``guards`` (a JATS body that
+      holds a ``<ref``);
+    * shorter than ``_CUT_LIMIT``.
+
+    Anything else is fed as it is, and damaged XML breaks where it did.  An
+    element still open at the end of the bytes fed is held back, to be cut
+    when its end tag comes.  The line breaks of a cut element are fed in its
+    place, so the parser's line numbers stay the file's.
+
+    Examples
+    --------
+    >>> cut = _Cutter(("body",), ("article",))
+    >>> cut.feed(b"<article><front/><body>\\n<p>x</p>") + cut.feed(b"</body><back/></article>") + cut.close()
+    b'<article><front/>\\n<back/></article>'
+    >>> cut = _Cutter(("body",), ("article",))
+    >>> cut.feed(b"<body><!-- </body> --></body><body><p/><article></body>") + cut.close()
+    b'<body><!-- </body> --></body><body><p/><article></body>'
+    """
+
+    def __init__(self, names: tuple[str, ...], record_tags: tuple[str, ...], guards: tuple[str, ...] = ()):
+        self._elements = [(f"<{name}".encode(), f"</{name}>".encode()) for name in names]
+        self._forbidden = _forbidden_tags(names + guards, record_tags)
+        self._held = b""
+        self._searched = 0  # how far the end tag of the held element was looked for, in vain
+
+    def feed(self, data: bytes) -> bytes:
+        """The bytes to feed the parser now: ``data`` after what was held back, cut."""
+        return self._cut(self._held + data if self._held else data, final=False)
+
+    def close(self) -> bytes:
+        """The bytes held back, cut where they can be: the end of the file has come."""
+        return self._cut(self._held, final=True) if self._held else b""
+
+    def _cut(self, data: bytes, final: bool) -> bytes:
+        # one bytes.find per element name: a regex of them all tries every "<", and XML has many
+        spans = []
+        hold = len(data)  # where the bytes held back for the next call start
+        searched, self._searched = self._searched, 0
+        for opener, closer in self._elements:
+            at = data.find(opener)
+            while 0 <= at < hold:
+                inside = at + len(opener)
+                if inside < len(data) and data[inside] not in _TAG_END:  # "<bodyx", "<body/>"
+                    at = data.find(opener, inside)
+                    continue
+                end = data.find(closer, max(inside, searched if at == 0 else 0))
+                if end < 0:
+                    if not final and len(data) - at < _CUT_LIMIT:  # its end tag may come with the next bytes
+                        hold = at
+                        self._searched = len(data) - len(closer) + 1 - at
+                    break
+                if end - at < _CUT_LIMIT and self._forbidden.search(data, inside, end) is None:
+                    end += len(closer)
+                    spans.append((at, end))
+                    at = data.find(opener, end)
+                else:
+                    at = data.find(opener, inside)
+        self._held = data[hold:]
+        if not spans:
+            return data[:hold] if hold < len(data) else data
+        if len(spans) > 1:
+            spans.sort()
+        pieces = []
+        done = 0
+        for start, end in spans:
+            if start < done or end > hold:
+                continue  # overlaps a cut one (damaged XML), or reaches into the bytes held back
+            pieces.append(data[done:start])
+            pieces.append(b"\n" * data.count(b"\n", start, end))
+            done = end
+        pieces.append(data[done:hold])
+        return b"".join(pieces)
+
+
+#: What follows a name in a start tag that may be cut: white space before attributes, or its end.
+_TAG_END = frozenset(b" \t\r\n>")
+
+
+@functools.lru_cache(maxsize=8)
+def _forbidden_tags(names: tuple[str, ...], record_tags: tuple[str, ...]) -> re.Pattern[bytes]:
+    """What an element may not hold to be cut: ``<!``, a record's start or end tag, a start tag of ``names``."""
+    def either(words):
+        return "|".join(re.escape(word) for word in words).encode()
+    return re.compile(rb"<(?:!|/?(?:" + either(record_tags) + rb")[\s/>]|(?:" + either(names) + rb")[\s/>])")
+
+
 def iter_xml_records(stream: BinaryIO, path: str, format_name: str, record_tags: tuple[str, ...],
                      read_record: Callable[[etree._Element, Source], Record | Skipped],
-                     root_names: Collection[str]) -> Iterator[Record | Skipped]:
+                     root_names: Collection[str], *, unread: tuple[str, ...] = (),
+                     guards: tuple[str, ...] = ()) -> Iterator[Record | Skipped]:
     """Stream the records of an XML file: one ``read_record(element, source)`` per record element.
 
     The parser expands no entity, loads no DTD and reaches no network.  Each
@@ -361,6 +466,13 @@ def iter_xml_records(stream: BinaryIO, path: str, format_name: str, record_tags:
     a record holding bytes that are not UTF-8 (a title pasted from a cp1252
     document) is read with those bytes taken as cp1252, as the text readers do.
 
+    ``unread`` names elements that ``read_record`` never looks at (PubMed's
+    MeSH headings, a JATS article's body): they are cut out of the bytes before
+    the parser sees them, so that it does not build them (see :class:`_Cutter`;
+    ``guards`` name elements whose start tags a cut element may not hold).  What
+    ``read_record`` is given is the same; a damage that lies wholly inside
+    such an element no longer costs its record.
+
     Raises
     ------
     InputError
@@ -368,15 +480,17 @@ def iter_xml_records(stream: BinaryIO, path: str, format_name: str, record_tags:
         or every record is broken, or it holds no record and its root is none
         of ``root_names``.
     """
-    return _XMLRecords(stream, path, format_name, record_tags, read_record, root_names).records()
+    cutter = partial(_Cutter, unread, record_tags, guards) if unread else None
+    return _XMLRecords(stream, path, format_name, record_tags, read_record, root_names, cutter).records()
 
 
 class _XMLRecords:
     """One :func:`iter_xml_records` run: the stream, the record starts, the current parser, the count."""
 
-    def __init__(self, stream, path, format_name, record_tags, read_record, root_names):
+    def __init__(self, stream, path, format_name, record_tags, read_record, root_names, cutter=None):
         self.stream, self.path, self.format = stream, path, format_name
         self.record_tags, self.read_record, self.root_names = record_tags, read_record, root_names
+        self.cutter = cutter  # makes a _Cutter for each parser, or None
         self.starts = _RecordStarts(record_tags)
         self.done = 0  # records yielded, read or skipped
         self.eof = False
@@ -472,10 +586,22 @@ class _XMLRecords:
             self.eof = True
         return data
 
-    def _run(self, parser, first: bytes, shift: int, *, single: bool = False):
-        """Feed ``parser`` (to the end of the file, or only ``first``), yielding records; return its syntax error."""
+    def _feeds(self, first: bytes, single: bool) -> Iterator[bytes]:
+        """What a parser is fed: ``first`` (or the stream's next bytes), then the stream's, with unread elements cut."""
+        cut = self.cutter() if self.cutter is not None else None
         data = first or self._more()
         while data:
+            if cut is None:
+                yield data
+            elif fed := cut.feed(data):  # never b"": lxml takes an empty feed for an empty document
+                yield fed
+            data = b"" if single else self._more()
+        if cut is not None and (fed := cut.close()):
+            yield fed
+
+    def _run(self, parser, first: bytes, shift: int, *, single: bool = False):
+        """Feed ``parser`` (to the end of the file, or only ``first``), yielding records; return its syntax error."""
+        for data in self._feeds(first, single):
             try:
                 parser.feed(data)
             except etree.XMLSyntaxError as exc:
@@ -483,7 +609,6 @@ class _XMLRecords:
                 return exc
             yield from self._drain(parser, shift)
             self.starts.forget_before(self.done)
-            data = b"" if single else self._more()
         if single:
             return None
         try:
@@ -601,7 +726,7 @@ def read(stream: BinaryIO, path: str = "<stream>", *,
     ('10364160', 'Smith J. A study. J Biol Chem. 1999;274:1-9.')
     """
     read_record = _read_record if parse_references else partial(_read_record, parse_strings=False)
-    return iter_xml_records(stream, path, NAME, _RECORD_TAGS, read_record, _ROOTS)
+    return iter_xml_records(stream, path, NAME, _RECORD_TAGS, read_record, _ROOTS, unread=_UNREAD)
 
 
 def parse(text: str, path: str = "<string>", *, parse_references: bool = True) -> Iterator[Record | Skipped]:

@@ -471,6 +471,134 @@ def test_memory_stays_bounded_however_large_the_file(tmp_path):
     assert peaks[48] - peaks[8] < 8, peaks
 
 
+# -- elements never read are cut before parsing ---------------------------------
+
+from citegraph.formats import jats  # noqa: E402
+
+_XML_INPUTS = (fixture_files("pubmed_xml", "*.xml") + fixture_files("pmc_jats", "*.nxml")
+               + [DATA / "xml-pubmed-cases.xml", DATA / "xml-jats-articleset.xml"])
+
+
+def _read_with(monkeypatch, path: Path, *, cut: bool, chunk: int | None = None) -> list:
+    module = jats if path.suffix == ".nxml" or "jats" in path.name else pubmed_xml
+    with monkeypatch.context() as patch:
+        if not cut:
+            patch.setattr(module, "_UNREAD", ())
+        if chunk:
+            patch.setattr(pubmed_xml, "_CHUNK", chunk)
+        with open(path, "rb") as stream:
+            return list(module.read(stream, str(path)))
+
+
+@pytest.mark.parametrize("path", _XML_INPUTS, ids=lambda p: p.name)
+def test_cutting_unread_elements_changes_nothing_that_is_read(path, monkeypatch):
+    whole = _read_with(monkeypatch, path, cut=False)
+    assert whole and all(isinstance(x, Record) for x in whole)
+    assert _read_with(monkeypatch, path, cut=True) == whole
+    # small chunks: elements open at a chunk's end are held back, start tags split between chunks
+    for chunk in (997, 4096):
+        assert _read_with(monkeypatch, path, cut=True, chunk=chunk) == whole, chunk
+
+
+def test_the_fixtures_do_lose_most_of_their_unread_bytes():
+    # without this, the test above could pass with a cutter that never cuts
+    paths = fixture_files("pmc_jats", "*.nxml")
+    if not paths:
+        pytest.skip("../shared/fixtures/pmc_jats is absent")
+    before = after = 0
+    for path in paths:
+        data = path.read_bytes()
+        cutter = pubmed_xml._Cutter(jats._UNREAD, ("article",), jats._GUARDS)
+        fed = b"".join(cutter.feed(data[i:i + 4096]) for i in range(0, len(data), 4096)) + cutter.close()
+        assert fed.count(b"\n") == data.count(b"\n"), path.name
+        before, after = before + len(data), after + len(fed)
+    assert after < 0.6 * before, (before, after)
+
+
+def _cut_whole(names, data: bytes, record_tags=("article",), guards=()) -> bytes:
+    cutter = pubmed_xml._Cutter(names, record_tags, guards)
+    return cutter.feed(data) + cutter.close()
+
+
+@pytest.mark.parametrize("inside", [
+    "<!-- </body> -->", "<![CDATA[ </body> ]]>", "<!-- a comment -->",
+    "<ref-list><ref id='r1'/></ref-list>", "<ref id='r1'>x</ref>",
+    "<article>", "</article>", "<article\n>", "<body>",
+], ids=["comment-with-end-tag", "cdata-with-end-tag", "comment", "ref-list", "ref",
+        "record-start", "record-end", "record-start-newline", "same-start-tag"])
+def test_an_element_holding_what_could_mislead_is_fed_whole(inside):
+    data = f"<article><front/><body><p>a</p>{inside}<p>b</p></body><back/></article>".encode()
+    out = _cut_whole(("body",), data, guards=("ref", "ref-list"))
+    if inside == "<body>":  # the inner one is a plain element, and may go; the outer stays
+        assert out == b"<article><front/><body><p>a</p><back/></article>"
+    else:
+        assert out == data
+
+
+@pytest.mark.parametrize("tag, cut", [
+    ("<body>", True), ('<body id="b1">', True), ("<body\n>", True), ("<bodyx>", False), ("<body/>", False),
+])
+def test_only_a_whole_start_tag_opens_an_element_to_cut(tag, cut):
+    end = "" if tag.endswith("/>") else "</body>"
+    data = f"<article><front/>{tag}\n<p>x</p>\n{end}<back/></article>".encode()
+    out = _cut_whole(("body",), data)
+    assert (out == b"<article><front/>" + b"\n" * data.count(b"\n") + b"<back/></article>") is cut
+    assert out == data or cut
+
+
+def test_an_element_never_closed_or_too_long_is_fed_whole(monkeypatch):
+    open_ended = b"<article><body><p>x</p>\n<p>y</p></article>"
+    assert _cut_whole(("body",), open_ended) == open_ended
+    cutter = pubmed_xml._Cutter(("body",), ("article",))
+    held = cutter.feed(b"<article><body><p>x</p>")  # its end may come later: held back
+    assert held == b"<article>" and cutter.close() == b"<body><p>x</p>"
+    monkeypatch.setattr(pubmed_xml, "_CUT_LIMIT", 20)
+    long = b"<article><body>" + b"<p>x</p>" * 5 + b"</body></article>"
+    assert _cut_whole(("body",), long) == long
+
+
+def test_damage_inside_a_cut_body_spares_its_article_and_lines_stay_the_files():
+    def article(pmcid, body, back=""):
+        return (f"<article><front><article-meta><article-id pub-id-type='pmc'>{pmcid}</article-id>"
+                f"<title-group><article-title>Article {pmcid}</article-title></title-group></article-meta>"
+                f"</front>\n<body>\n{body}\n</body>\n<back>{back}</back></article>\n")
+    doc = ('<?xml version="1.0"?>\n<pmc-articleset>\n'
+           + article(1, "<p>a</q>\n<p>b</p>")  # a body that is not well-formed: never read
+           + article(2, "<p>fine</p>\n" * 3)
+           + article(3, "<p>fine</p>", "<ref-list><ref id='r'>broken <</ref></ref-list>")
+           + article(4, "<p>fine</p>") + "</pmc-articleset>\n")
+    out = list(jats.read(io.BytesIO(doc.encode()), "set.xml"))
+    assert [x.work.pmcid if isinstance(x, Record) else "skipped" for x in out] == ["PMC1", "PMC2", "skipped", "PMC4"]
+    lines = doc.splitlines()
+    broken = next(i for i, line in enumerate(lines, 1) if "broken <" in line)
+    assert out[2].source.index == 3 and out[2].source.line == broken
+    # without the cut, the first article is lost to its body
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jats, "_UNREAD", ())
+        uncut = list(jats.read(io.BytesIO(doc.encode()), "set.xml"))
+    assert isinstance(uncut[0], Skipped) and [x.work.pmcid for x in uncut[1:] if isinstance(x, Record)] == [
+        "PMC2", "PMC4"]
+
+
+def test_a_break_seen_only_when_the_file_ends_is_reported_as_before():
+    # the whole set is one chunk, and libxml2 reports the undefined entity only when the feed
+    # ends: the cutter must not then feed an empty string, which lxml takes for an empty document
+    data = (DATA / "xml-jats-articleset.xml").read_bytes()
+    at = data.index(b"<journal-id ")
+    out = list(jats.read(io.BytesIO(data[:at] + b"&lol;\n" + data[at:]), "set.xml"))
+    assert [type(x).__name__ for x in out] == ["Skipped", "Record"]
+    assert out[0].source.index == 1 and "not well-formed XML" in out[0].reason and out[1].work.pmcid == "PMC9900202"
+
+
+def test_a_ref_list_in_a_body_section_is_read():
+    doc = (b"<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
+           b"</article-meta></front><body><sec><p>x</p><ref-list><ref id='r1'><mixed-citation>"
+           b"<pub-id pub-id-type='pmid'>10937178</pub-id></mixed-citation></ref></ref-list></sec></body>"
+           b"</article>")
+    (record,) = jats.read(io.BytesIO(doc), "in-body.nxml")
+    assert [r.pmid for r in record.references] == ["10937178"]
+
+
 # -- the shortcuts of the hot path answer as the general code does ------------------
 
 @settings(max_examples=600, deadline=None)
