@@ -525,10 +525,10 @@ class _XMLRecords:
             frame = self.starts.frame
             retry_lenient = False
             if error is not None:
-                line = error.lineno + shift if error.lineno else None
-                message = _ERROR_PLACE.sub("", error.msg or "").strip()
+                where, column, message = _cause(error)
+                line = where + shift if where else None
                 reason = f"not well-formed XML ({message})" if message else "not well-formed XML"
-                if frame is None or (resumed_at is not None and _in_frame(error, frame)):
+                if frame is None or (resumed_at is not None and _in_frame(where, column, frame)):
                     yield from self._stop(line, reason)
                     return
                 if resumed_at != self.done:
@@ -571,6 +571,7 @@ class _XMLRecords:
             parser = self._parser()
 
     def _parser(self) -> etree.XMLPullParser:
+        etree.clear_error_log()  # the errors _cause reads must be this parser's own
         return etree.XMLPullParser(tag=self.record_tags, **_PARSER_OPTIONS)
 
     def _more(self) -> bytes:
@@ -664,17 +665,33 @@ class _XMLRecords:
                       f"{reason}: the file is read up to here, not further")
 
 
-def _in_frame(error: etree.XMLSyntaxError, frame: bytes) -> bool:
-    """Whether a resumed parser's error lies in the frame it was fed first (not in a record).
+def _cause(error: etree.XMLSyntaxError) -> tuple[int, int, str]:
+    """The line, column (in bytes, from 1) and message of what broke the XML: the first fatal error.
+
+    The exception lxml raises carries an error logged later, which need not be
+    the cause: after an undefined entity (``&lol;`` in a file with no DTD),
+    libxml2 also logs "Start tag expected" at line 1, column 1, from the
+    entity's own empty text; taken for the place of the break, that line put
+    it in the file's frame, and the rest of the file went unread.  The log is
+    the thread's, cleared when each parser is made (``_XMLRecords._parser``).
+    """
+    for entry in error.error_log:
+        if entry.level == etree.ErrorLevels.FATAL and entry.line:
+            return entry.line, entry.column, _ERROR_PLACE.sub("", entry.message or "").strip()
+    return error.lineno or 0, (error.offset or 0) + 1, _ERROR_PLACE.sub("", error.msg or "").strip()
+
+
+def _in_frame(line: int, column: int, frame: bytes) -> bool:
+    """Whether a resumed parser's error, at ``line`` and ``column``, lies in the frame it was fed first.
 
     libxml2 counts columns in bytes, from 1.
     """
-    if not error.lineno:
+    if not line:
         return False
     lines = frame.count(b"\n")
-    if error.lineno != lines + 1:
-        return error.lineno <= lines
-    return (error.offset or 0) <= len(frame) - frame.rfind(b"\n") - 1
+    if line != lines + 1:
+        return line <= lines
+    return column - 1 <= len(frame) - frame.rfind(b"\n") - 1
 
 
 _XML_ENCODING = re.compile(r"""\A(\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")

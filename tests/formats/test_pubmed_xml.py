@@ -353,6 +353,29 @@ def test_a_gz_cut_after_a_damaged_record_says_so(tmp_path):
     assert out[2].source.index == 3 and out[2].reason.startswith("cannot be read further (")
 
 
+@pytest.mark.parametrize("chunk", [None, 700])
+def test_an_undefined_entity_costs_its_record_only(chunk, monkeypatch):
+    # with no DTD, "&lol;" breaks the XML; libxml2 then also logs "Start tag expected" at line 1,
+    # and lxml raised that one: taken for the place of the break, it stopped the reading there
+    if chunk:
+        monkeypatch.setattr(pubmed_xml, "_CHUNK", chunk)
+
+    def article(pmid, title):
+        return (f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>{title}"
+                f"</ArticleTitle><Abstract><AbstractText>{'Words of an abstract. ' * 30}</AbstractText>"
+                "</Abstract></Article></MedlineCitation></PubmedArticle>\n")
+    records = [article(n, "Broken &lol; title" if n == 150 else f"Title {n}") for n in range(1, 201)]
+    doc = '<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(records) + "</PubmedArticleSet>\n"
+    assert len(doc) > 2 * pubmed_xml._CHUNK  # the break comes in a later chunk than the first
+    with pytest.raises(InputError):  # errors logged by an earlier parser are not this one's
+        list(pubmed_xml.parse("<PubmedArticleSet><PubmedArticle>&x;</PubmedArticleSet>"))
+    out = list(pubmed_xml.parse(doc, "entity.xml"))
+    assert [x.work.pmid for x in out if isinstance(x, Record)] == [str(n) for n in range(1, 201) if n != 150]
+    (skipped,) = [x for x in out if isinstance(x, Skipped)]
+    assert skipped.source.index == 150 and skipped.source.line == 152  # declaration, set, 149 records
+    assert "Entity 'lol' not defined" in skipped.reason
+
+
 def test_a_file_broken_before_its_first_record_is_unusable(tmp_path):
     data = fixture("biopython__Tests_Entrez_pubmed1.xml").read_bytes()
     head = data[: data.index(b"</PubmedArticle>") - 50]
