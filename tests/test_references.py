@@ -288,8 +288,12 @@ def test_find_identifiers(text, expected):
     ("J. P. COLLMAN et J. L. SESSLER", [("COLLMAN", "J. P."), ("SESSLER", "J. L.")]),
     ("ALY (M.I.), NAGEB (R.)", [("ALY", "M.I."), ("NAGEB", "R.")]),
     ("Smith, J.; Jones, K.", [("Smith", "J."), ("Jones", "K.")]),
+    # a particle inside an NLM family name (PMC prints these): it had been read as given first
+    ("Gerhardsson de Verdier M, London S", [("Gerhardsson de Verdier", "M"), ("London", "S")]),
+    ("Jansen van Vuren P, Van Dijk AA, Jean-Paul de la Fontaine", [("Jansen van Vuren", "P"),
+                                                                 ("Van Dijk", "AA"), ("de la Fontaine", "Jean-Paul")]),
 ], ids=["apa", "given-first", "chicago-mixed", "nlm-particles", "caps-french-et",
-        "french-parenthesized", "semicolons"])
+        "french-parenthesized", "semicolons", "nlm-particle-inside", "nlm-particle-inside-and-given-first"])
 def test_parse_authors_styles(text, expected):
     assert [(a.family, a.given) for a in parse_authors(text)[0]] == expected
 

@@ -66,6 +66,8 @@ def parse_author(name: str) -> Author:
     True
     >>> parse_author("S. L. Peyton Jones"), parse_author("Romero, C.")
     (Author(name='S. L. Peyton Jones', family='Peyton Jones', given='S. L.'), Author(name='Romero, C.', family='Romero', given='C.'))
+    >>> parse_author("Gerhardsson de Verdier M").family, parse_author("Jean-Paul de la Fontaine").family
+    ('Gerhardsson de Verdier', 'de la Fontaine')
     """
     name = " ".join(name.split()).strip(" ,;:")
     if name.endswith(".") and not _ENDS_WITH_INITIAL.search(name, max(0, len(name) - 6)):
@@ -92,6 +94,12 @@ def parse_author(name: str) -> Author:
     words = name.split()
     if len(words) == 1:
         return Author(name, name, None)
+    last = words[-1]
+    if len(words) > 2 and len(last) <= 3 and last.isalpha() and last.isupper() \
+            and any(w.lower() in _PARTICLES for w in words[1:-1]):
+        # "Gerhardsson de Verdier M", "Jansen van Vuren P": the NLM order, with a particle
+        # inside the family name (_FAMILY_INITIALS takes particles only before it)
+        return Author(name, " ".join(words[:-1]), last)
     # "Marc Shapiro", "Jean-Paul de la Fontaine", "Arifah Che Alhadi": given names first;
     # the family name starts at a particle, else it is the last word
     for i in range(1, len(words)):
