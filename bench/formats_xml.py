@@ -27,6 +27,13 @@ pubmed_parser runs in a subprocess on the same files: ``parse_medline_xml(gz,
 author_list=True, reference_list=True)`` for PubMed XML (it skips
 ``PubmedBookArticle``), ``parse_pubmed_xml`` + ``parse_pubmed_references`` for
 each JATS article.
+
+CPU time on a shared virtual machine moves by 10-20% from run to run, and the
+two readers do not always move together.  ``--instructions`` adds a figure
+that does not move: the instructions each reader executes for one pass over the
+files (no-ref-parse for citegraph), counted by valgrind's callgrind as the
+difference between two passes and one, so that start-up and imports cancel.
+It takes some minutes, and needs ``valgrind`` on the PATH.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -143,10 +151,55 @@ def time_pubmed_parser(python: str, kind: str, paths: list[Path], runs: int) -> 
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# Runs inside citegraph's interpreter under callgrind: argv = kind, runs, paths...
+_CITEGRAPH_SCRIPT = r"""
+import sys
+from citegraph.formats import jats, open_input, pubmed_xml
+kind, runs, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+module = pubmed_xml if kind == "pubmed" else jats
+for _ in range(runs):
+    for path in paths:
+        with open_input(path) as stream:
+            for _ in module.read(stream, path, parse_references=False):
+                pass
+"""
+
+
+def instructions(python: str, script: str, kind: str, paths: list[Path]) -> int | None:
+    """Instructions executed by one pass of ``script`` over ``paths``: two passes less one, under callgrind."""
+    counts = []
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for runs in (1, 2):
+        result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c",
+                                 script, kind, str(runs), *map(str, paths)],
+                                capture_output=True, text=True, env=env, timeout=7200)
+        m = re.search(r"Collected : (\d+)", result.stderr)
+        if result.returncode != 0 or not m:
+            print(f"callgrind failed ({python}):\n{result.stderr.strip()[-2000:]}", file=sys.stderr)
+            return None
+        counts.append(int(m.group(1)))
+    return counts[1] - counts[0]
+
+
+def print_instructions(inputs: dict[str, list[Path]], other: str | None) -> None:
+    print("\ninstructions per pass (valgrind callgrind; two passes less one), citegraph no-ref-parse")
+    for kind, label, mine, theirs in (("pubmed", "PubMed XML", inputs["pubmed-xml"], inputs["pubmed-xml.gz"]),
+                                      ("jats", "PMC JATS", inputs["pmc-jats"], inputs["pmc-jats"])):
+        ours = instructions(sys.executable, _CITEGRAPH_SCRIPT, kind, mine)
+        line = f"  {label:<11} citegraph {ours / 1e9:6.3f} G" if ours else f"  {label:<11} citegraph failed"
+        if other and ours:
+            base = instructions(other, _PUBMED_PARSER_SCRIPT, kind, theirs)
+            if base:
+                line += f"   pubmed_parser {base / 1e9:6.3f} G   ratio {base / ours:.2f}x"
+        print(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=float, default=20.0, help="MB of XML per format (default 20)")
     parser.add_argument("--runs", type=int, default=5, help="runs; the median is reported (default 5)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each reader's instructions under callgrind (minutes; needs valgrind)")
     args = parser.parse_args(argv)
     other = os.environ.get("PUBMED_PARSER_PYTHON")
 
@@ -198,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{'':<11} {name + ' vs pubmed_parser':<52} {baseline / seconds:>5.2f}x")
             elif kind == "pubmed":
                 print(f"{'':<11} (set PUBMED_PARSER_PYTHON to compare with pubmed_parser)")
+        if args.instructions:
+            print_instructions(inputs, other)
     return 0
 
 
