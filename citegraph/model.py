@@ -5,7 +5,8 @@ article as a :class:`Work` and the works it cites, also as :class:`Work` objects
 The resolver then maps every work onto one node of the graph.
 
 Every class here is a frozen dataclass: stages never mutate what they are handed,
-they build new values.  A field that is unknown is ``None`` (sequences are empty
+they build new values.  Readers make one ``Work`` per reference, millions of
+them, so each class gets :func:`~citegraph._slots.quick_init`'s constructor.  A field that is unknown is ``None`` (sequences are empty
 tuples), never an empty string.
 """
 
@@ -14,9 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from ._slots import quick_init
+
 __all__ = ["Author", "Work", "Source", "Record", "Skipped", "WORK_FIELDS"]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Author:
     """One author as a record or reference showed it.
@@ -66,6 +70,7 @@ class Author:
         return out
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Work:
     """One bibliographic description, as it was read.
@@ -142,6 +147,7 @@ _STRING_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Work) if f.type in ("str | None", str | None))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where something was read: a file, its format, and a place in it."""
@@ -160,6 +166,7 @@ class Source:
         return where
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Record:
     """One citing article read from a file.
@@ -174,6 +181,7 @@ class Record:
     cited_by: tuple[Work, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """Something a reader could not read, kept as data rather than raised."""

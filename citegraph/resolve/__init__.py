@@ -34,6 +34,7 @@ from heapq import merge
 from operator import attrgetter
 
 from .._gc import collector_paused
+from .._slots import quick_init
 from ..model import WORK_FIELDS, Record, Source, Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from .keys import citation_key, short_hash, title_key
@@ -56,6 +57,7 @@ _merged_values = attrgetter(*_MERGED_FIELDS)
 _EMPTY = (None, (), False)  # an unknown value, whatever the field's type
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One appearance of a work in the input."""
@@ -67,6 +69,7 @@ class Mention:
     position: int | None = None  # place in the reference list, from 1
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Node:
     """One distinct work: its id, best fields, every identifier, and its history."""
@@ -79,6 +82,7 @@ class Node:
     merges: tuple[tuple[int, str, float], ...]  # (mention, rule that joined its group, score)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Citation:
     """One edge: ``citing`` cites ``cited`` (node ids)."""
@@ -89,6 +93,7 @@ class Citation:
     citation: str | None = None  # the reference as the citing record wrote it
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Review:
     """A pair the rules found plausible but not sure: for a person to decide."""

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .._slots import quick_init
 from ..model import Work
 from .identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
@@ -138,6 +139,7 @@ def _first_page(pages: str | None) -> str | None:
     return first or None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """What matching compares of one mention."""

@@ -1,0 +1,64 @@
+"""A faster ``__init__`` for the frozen, slotted dataclasses that readers and the resolver make by the million.
+
+The ``__init__`` that :func:`dataclasses.dataclass` writes for a frozen class
+sets each field with ``object.__setattr__``, looked up again for every field of
+every instance (frozen classes forbid ``self.x = x``).  For :class:`~citegraph.model.Work`,
+with 22 fields, that lookup and call were most of what making one costs, and a
+reader makes one per reference.  :func:`quick_init` gives such a class an
+``__init__`` with the same signature and defaults that writes each slot through
+its own descriptor, bound once when the class is made.  Everything else stays
+the dataclass's: fields, ``repr``, equality, hashing, ``replace``, pickling and
+the frozen ``__setattr__``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, fields
+
+__all__ = ["quick_init"]
+
+
+def quick_init(cls: type) -> type:
+    """Replace the ``__init__`` of a frozen, slotted dataclass by one that fills the slots directly.
+
+    ``__post_init__`` is still called when the class has one.  Fields with a
+    ``default_factory``, or left out of ``__init__``, are not supported: such a
+    class keeps its own ``__init__`` (a ``TypeError`` says so at import).
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @quick_init
+    ... @dataclass(frozen=True, slots=True)
+    ... class Point:
+    ...     x: int
+    ...     y: int = 0
+    >>> Point(1), Point(1, y=2) == Point(x=1, y=2)
+    (Point(x=1, y=0), True)
+    """
+    names, params, closure = [], [], {}
+    for number, field in enumerate(fields(cls)):
+        if not field.init or field.default_factory is not MISSING:
+            raise TypeError(f"quick_init: {cls.__name__}.{field.name} has a default_factory or init=False")
+        names.append(field.name)
+        closure[f"_set{number}"] = getattr(cls, field.name).__set__  # the slot's member descriptor
+        if field.default is MISSING:
+            params.append(field.name)
+        else:
+            closure[f"_default{number}"] = field.default
+            params.append(f"{field.name}=_default{number}")
+    body = [f"        _set{number}(self, {name})" for number, name in enumerate(names)]
+    if hasattr(cls, "__post_init__"):
+        body.append("        self.__post_init__()")
+    source = (f"def _make({', '.join(closure)}):\n"
+              f"    def __init__(self, {', '.join(params)}):\n" + "\n".join(body or ["        pass"])
+              + "\n    return __init__\n")
+    namespace: dict = {}
+    exec(source, {}, namespace)  # noqa: S102 - the source is made here, from field names only
+    init = namespace["_make"](**closure)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__doc__ = cls.__init__.__doc__
+    init.__annotations__ = dict(cls.__init__.__annotations__)
+    cls.__init__ = init
+    return cls
