@@ -53,7 +53,7 @@ NAME = "pubmed-xml"
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 _ROOTS = frozenset({"PubmedArticleSet", "PubmedBookArticleSet", "PubmedArticle", "PubmedBookArticle"})
 #: Elements of a record that are never read, and are large: cut before parsing (see _Cutter).
-_UNREAD = ("MeshHeadingList", "ChemicalList")
+_UNREAD = ("MeshHeadingList", "ChemicalList", "GrantList", "History")
 
 # -- XML plumbing shared by the XML readers ----------------------------------
 
