@@ -292,8 +292,10 @@ def test_find_identifiers(text, expected):
     ("Gerhardsson de Verdier M, London S", [("Gerhardsson de Verdier", "M"), ("London", "S")]),
     ("Jansen van Vuren P, Van Dijk AA, Jean-Paul de la Fontaine", [("Jansen van Vuren", "P"),
                                                                  ("Van Dijk", "AA"), ("de la Fontaine", "Jean-Paul")]),
+    ("Jean-Paul de la FOX, Marc de Vos", [("de la FOX", "Jean-Paul"), ("de Vos", "Marc")]),
 ], ids=["apa", "given-first", "chicago-mixed", "nlm-particles", "caps-french-et",
-        "french-parenthesized", "semicolons", "nlm-particle-inside", "nlm-particle-inside-and-given-first"])
+        "french-parenthesized", "semicolons", "nlm-particle-inside", "nlm-particle-inside-and-given-first",
+        "given-first-capital-family"])
 def test_parse_authors_styles(text, expected):
     assert [(a.family, a.given) for a in parse_authors(text)[0]] == expected
 

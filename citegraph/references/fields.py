@@ -96,9 +96,10 @@ def parse_author(name: str) -> Author:
         return Author(name, name, None)
     last = words[-1]
     if len(words) > 2 and len(last) <= 3 and last.isalpha() and last.isupper() \
-            and any(w.lower() in _PARTICLES for w in words[1:-1]):
+            and any(w.lower() in _PARTICLES for w in words[1:-2]) and words[-2].lower() not in _PARTICLES:
         # "Gerhardsson de Verdier M", "Jansen van Vuren P": the NLM order, with a particle
-        # inside the family name (_FAMILY_INITIALS takes particles only before it)
+        # inside the family name (_FAMILY_INITIALS takes particles only before it); a family
+        # name never ends in a particle, so "Jean de la FOX" stays given first
         return Author(name, " ".join(words[:-1]), last)
     # "Marc Shapiro", "Jean-Paul de la Fontaine", "Arifah Che Alhadi": given names first;
     # the family name starts at a particle, else it is the last word
