@@ -5,9 +5,10 @@ article as a :class:`Work` and the works it cites, also as :class:`Work` objects
 The resolver then maps every work onto one node of the graph.
 
 Every class here is a frozen dataclass: stages never mutate what they are handed,
-they build new values.  Readers make one ``Work`` per reference, millions of
-them, so each class gets :func:`~citegraph._slots.quick_init`'s constructor.  A field that is unknown is ``None`` (sequences are empty
-tuples), never an empty string.
+they build new values.  A field that is unknown is ``None`` (sequences are empty
+tuples), never an empty string.  Readers make one ``Work`` per reference,
+millions of them, so each class has :func:`~citegraph._slots.quick_init`'s
+constructor.
 """
 
 from __future__ import annotations

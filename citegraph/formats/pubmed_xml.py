@@ -31,8 +31,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Collection, Iterator
-import functools
-from functools import partial
+from functools import lru_cache, partial
 from typing import BinaryIO
 
 from lxml import etree
@@ -439,7 +438,7 @@ class _Cutter:
 _TAG_END = frozenset(b" \t\r\n>")
 
 
-@functools.lru_cache(maxsize=8)
+@lru_cache(maxsize=8)
 def _forbidden_tags(names: tuple[str, ...], record_tags: tuple[str, ...]) -> re.Pattern[bytes]:
     """What an element may not hold to be cut: ``<!``, a record's start or end tag, a start tag of ``names``."""
     def either(words):
