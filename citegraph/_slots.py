@@ -21,9 +21,9 @@ __all__ = ["quick_init"]
 def quick_init(cls: type) -> type:
     """Replace the ``__init__`` of a frozen, slotted dataclass by one that fills the slots directly.
 
-    ``__post_init__`` is still called when the class has one.  Fields with a
-    ``default_factory``, or left out of ``__init__``, are not supported: such a
-    class keeps its own ``__init__`` (a ``TypeError`` says so at import).
+    ``__post_init__`` is still called when the class has one.  A class without
+    slots, or with a field that has a ``default_factory`` or is left out of
+    ``__init__``, is refused with a ``TypeError`` when it is decorated.
 
     Examples
     --------
@@ -40,8 +40,11 @@ def quick_init(cls: type) -> type:
     for number, field in enumerate(fields(cls)):
         if not field.init or field.default_factory is not MISSING:
             raise TypeError(f"quick_init: {cls.__name__}.{field.name} has a default_factory or init=False")
+        slot = cls.__dict__.get(field.name)  # a slotted class holds each field's member descriptor
+        if not hasattr(slot, "__set__"):
+            raise TypeError(f"quick_init: {cls.__name__} has no slot for {field.name}")
         names.append(field.name)
-        closure[f"_set{number}"] = getattr(cls, field.name).__set__  # the slot's member descriptor
+        closure[f"_set{number}"] = slot.__set__
         if field.default is MISSING:
             params.append(field.name)
         else:

@@ -55,3 +55,12 @@ def test_a_default_factory_is_refused():
 
     with pytest.raises(TypeError, match="default_factory"):
         quick_init(Holder)
+
+
+def test_a_class_without_slots_is_refused():
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        value: int = 0
+
+    with pytest.raises(TypeError, match="no slot for value"):
+        quick_init(Plain)
