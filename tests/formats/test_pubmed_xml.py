@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _shared import fixture_files, shared_file  # noqa: E402
 
 from citegraph.errors import InputError  # noqa: E402
-from citegraph.formats import detect_format, open_input, pubmed_xml, read_records, sniff_encoding  # noqa: E402
+from citegraph.formats import detect_format, jats, open_input, pubmed_xml, read_records, sniff_encoding  # noqa: E402
 from citegraph.formats._xmlfields import collapse_space  # noqa: E402
 from citegraph.model import Author, Record, Skipped, Source  # noqa: E402
 from citegraph.resolve.identifiers import normalize_doi, normalize_pmcid, normalize_pmid  # noqa: E402
@@ -495,8 +495,6 @@ def test_memory_stays_bounded_however_large_the_file(tmp_path):
 
 
 # -- elements never read are cut before parsing ---------------------------------
-
-from citegraph.formats import jats  # noqa: E402
 
 _XML_INPUTS = (fixture_files("pubmed_xml", "*.xml") + fixture_files("pmc_jats", "*.nxml")
                + [DATA / "xml-pubmed-cases.xml", DATA / "xml-jats-articleset.xml"])
