@@ -383,17 +383,25 @@ class _BrokenJSON:
         if self.depths is None:
             self.depths = _Depths(self.text)
         self.ready = None
+        after_key = []  # the value of a key is no item of a list, unless damage put a key before one
         for pos in self.depths.openings(after, depth, before):
             if _after_key(self.text, pos):
-                continue  # the value of a key: no item of a list
-            try:
-                value, end = _DECODER.raw_decode(self.text, pos)
-            except _BAD_JSON:
-                continue
-            if self.depths.closes(end - 1, depth):
-                self.ready = pos, value, end
+                after_key.append(pos)
+            elif self._ready_at(pos, depth):
                 return pos
-        return None
+        # none else: a "key": that damage left just before a work (a splice ending in '"id": ')
+        return next((pos for pos in after_key if self._ready_at(pos, depth)), None)
+
+    def _ready_at(self, pos: int, depth: int) -> bool:
+        """Whether the object at ``pos``, read whole, ends ``depth`` brackets deep; it is then ready."""
+        try:
+            value, end = _DECODER.raw_decode(self.text, pos)
+        except _BAD_JSON:
+            return False
+        if self.depths.closes(end - 1, depth):
+            self.ready = pos, value, end
+            return True
+        return False
 
     def _break(self, pos: int, at: int | None, why: str, *, work: bool = False) -> Skipped:
         """A ``Skipped`` for damage at ``at`` (else somewhere from ``pos``): in the work starting at

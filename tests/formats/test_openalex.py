@@ -122,6 +122,22 @@ def test_a_stray_bracket_in_a_results_list_loses_no_work():
     assert [x.source.line for x in out if isinstance(x, Skipped)] == [text[:second].count("\n") + 1]
 
 
+def test_a_splice_ending_after_a_key_loses_no_work_after_it():
+    # a fuzz case (seed 2026, case 42723): 2 KB of the file spliced in before the third work,
+    # starting mid-string and ending in '"host_venue": {"id":', so that the third work, whole,
+    # stands after a key; the value of a key is no work of the list, but when no other work
+    # can be found after the damage, it is taken rather than lose the rest
+    data = WORKS.read_bytes()
+    third = data.index(b'{\n      "id": "https://openalex.org/W4390000003"')
+    at = third - 3  # in the indentation before the third work
+    spliced = data[:at] + data[2085:2085 + 2042] + data[at:]
+    assert spliced[at + 2042 - 22:at + 2042].strip() == b'"host_venue": {"id":'
+    out = list(openalex.parse(spliced.decode("utf-8"), "spliced.json"))
+    urls = [r.work.url for r in out if isinstance(r, Record)]
+    assert urls[:2] == [w["id"] for w in file_works()[:2]] and urls[-1] == file_works()[2]["id"]
+    assert any(isinstance(x, Skipped) for x in out)
+
+
 def test_json_broken_before_the_first_work_is_unusable():
     with pytest.raises(InputError, match="not valid JSON"):
         list(openalex.parse('{"id": "https://openalex.org/W1", "title": "Cut'))
