@@ -377,13 +377,15 @@ class _BrokenJSON:
         position, value and end.
 
         A work of the list is a ``{`` that stands ``depth`` brackets deep,
-        counted from the end of the text (see :class:`_Depths`), that is not
-        the value of a key, and whose object, read whole, ends as deep.
+        counted from the end of the text (see :class:`_Depths`), and whose
+        object, read whole, ends as deep.  One that is the value of a key
+        (``"id": {``) is no item of a list, unless damage put the key before
+        it: such openings are tried only when no other one reads whole.
         """
         if self.depths is None:
             self.depths = _Depths(self.text)
         self.ready = None
-        after_key = []  # the value of a key is no item of a list, unless damage put a key before one
+        after_key = []
         for pos in self.depths.openings(after, depth, before):
             if _after_key(self.text, pos):
                 after_key.append(pos)
