@@ -16,9 +16,11 @@ becomes one :class:`~citegraph.model.Record`:
   references that way), its ``RefSource`` parsed and its PMID kept, unless the
   reference list already holds that PMID.
 
-The file is streamed with :func:`lxml.etree.iterparse` and each finished record
-is dropped from memory, so a 1 GB baseline file is read in bounded memory.
-Entities are never expanded, no DTD is loaded and nothing is fetched.
+The file is fed in chunks to an :class:`lxml.etree.XMLPullParser` and each
+finished record is dropped from memory, so a 1 GB baseline file is read in
+bounded memory; the elements no field comes from (MeSH headings, chemicals,
+grants, history) are cut out before parsing.  Entities are never expanded, no
+DTD is loaded and nothing is fetched.
 
 The XML plumbing (:func:`xml_root_name`, :func:`iter_xml_records`,
 :func:`text_of`) is shared with :mod:`citegraph.formats.jats`.
