@@ -9,6 +9,11 @@ reader makes one per reference.  :func:`quick_init` gives such a class an
 its own descriptor, bound once when the class is made.  Everything else stays
 the dataclass's: fields, ``repr``, equality, hashing, ``replace``, pickling and
 the frozen ``__setattr__``.
+
+``quick_init(none_if_blank=True)`` also folds into that ``__init__`` the rule
+that an optional text field holds ``None``, never ``""`` or white space, for
+every field annotated ``str | None``: one test as each slot is written, where a
+``__post_init__`` would read every such field back again.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ from dataclasses import MISSING, fields
 __all__ = ["quick_init"]
 
 
-def quick_init(cls: type) -> type:
+def quick_init(cls: type | None = None, *, none_if_blank: bool = False):
     """Replace the ``__init__`` of a frozen, slotted dataclass by one that fills the slots directly.
 
     ``__post_init__`` is still called when the class has one.  A class without
     slots, or with a field that has a ``default_factory`` or is left out of
-    ``__init__``, is refused with a ``TypeError`` when it is decorated.
+    ``__init__``, is refused with a ``TypeError`` when it is decorated.  With
+    ``none_if_blank``, a field annotated ``str | None`` given an empty or
+    white-space string holds ``None``.
 
     Examples
     --------
@@ -35,8 +42,24 @@ def quick_init(cls: type) -> type:
     ...     y: int = 0
     >>> Point(1), Point(1, y=2) == Point(x=1, y=2)
     (Point(x=1, y=0), True)
+    >>> @quick_init(none_if_blank=True)
+    ... @dataclass(frozen=True, slots=True)
+    ... class Label:
+    ...     text: str | None = None
+    >>> Label(" "), Label("x ")
+    (Label(text=None), Label(text='x '))
     """
-    names, params, closure = [], [], {}
+    if cls is None:
+        return lambda cls: _quick_init(cls, none_if_blank)
+    return _quick_init(cls, none_if_blank)
+
+
+#: How a dataclass field of optional text is annotated, as a string (postponed annotations) or a type.
+_OPTIONAL_TEXT = ("str | None", "Optional[str]", str | None)
+
+
+def _quick_init(cls: type, none_if_blank: bool) -> type:
+    names, params, closure, blank = [], [], {}, set()
     for number, field in enumerate(fields(cls)):
         if not field.init or field.default_factory is not MISSING:
             raise TypeError(f"quick_init: {cls.__name__}.{field.name} has a default_factory or init=False")
@@ -44,13 +67,17 @@ def quick_init(cls: type) -> type:
         if not hasattr(slot, "__set__"):
             raise TypeError(f"quick_init: {cls.__name__} has no slot for {field.name}")
         names.append(field.name)
+        if none_if_blank and field.type in _OPTIONAL_TEXT:
+            blank.add(field.name)
         closure[f"_set{number}"] = slot.__set__
         if field.default is MISSING:
             params.append(field.name)
         else:
             closure[f"_default{number}"] = field.default
             params.append(f"{field.name}=_default{number}")
-    body = [f"        _set{number}(self, {name})" for number, name in enumerate(names)]
+    # str.strip() hands back the string itself when there is nothing to strip: no copy
+    body = [f"        _set{number}(self, {name} if {name} is None or {name}.strip() else None)" if name in blank
+            else f"        _set{number}(self, {name})" for number, name in enumerate(names)]
     if hasattr(cls, "__post_init__"):
         body.append("        self.__post_init__()")
     source = (f"def _make({', '.join(closure)}):\n"

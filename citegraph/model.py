@@ -71,7 +71,7 @@ class Author:
         return out
 
 
-@quick_init
+@quick_init(none_if_blank=True)  # absent is None, never "": every Work passes through here
 @dataclass(frozen=True, slots=True)
 class Work:
     """One bibliographic description, as it was read.
@@ -107,15 +107,6 @@ class Work:
     arxiv: str | None = None
     confidence: float | None = None  # how sure the reference parser is, 0..1
 
-    def __post_init__(self) -> None:
-        # absent is None, never "": kept at the one place every Work passes
-        # through. Readers build hundreds of thousands of these: the loop runs
-        # over a tuple of names fixed once, not over dataclasses.fields().
-        for name in _STRING_FIELDS:
-            value = getattr(self, name)
-            if value is not None and not value.strip():
-                object.__setattr__(self, name, None)
-
     @property
     def first_author(self) -> Author | None:
         return self.authors[0] if self.authors else None
@@ -142,10 +133,6 @@ class Work:
                 value = list(value)
             out[f.name] = value
         return out
-
-
-_STRING_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Work) if f.type in ("str | None", str | None))
 
 
 @quick_init

@@ -39,8 +39,34 @@ def test_values_land_in_their_fields_by_position_and_by_name():
         Source()
 
 
-def test_post_init_still_runs_and_the_instance_stays_frozen():
-    assert Work(title="  ", journal="", volume="3").title is None  # absent is None, never ""
+def test_every_optional_text_field_of_a_work_is_none_when_blank():
+    text_fields = [f.name for f in dataclasses.fields(Work) if f.type == "str | None"]
+    assert {"title", "raw", "doi", "pages", "abstract", "arxiv"} <= set(text_fields)
+    for name in text_fields:
+        for blank in ("", "  ", "\n\t"):
+            assert getattr(Work(**{name: blank}), name) is None, (name, blank)
+        assert getattr(Work(**{name: " x "}), name) == " x "  # kept as given, not stripped
+    # the other fields are never touched: a tuple, a number, a flag
+    work = Work(authors=(), year=0, et_al=False, confidence=0.0)
+    assert (work.authors, work.year, work.et_al, work.confidence) == ((), 0, False, 0.0)
+    assert work.replace(title=" ").title is None  # replace() goes through the same __init__
+
+
+def test_post_init_still_runs():
+    @quick_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Span:
+        start: int
+        end: int = 0
+
+        def __post_init__(self):
+            if self.end < self.start:
+                object.__setattr__(self, "end", self.start)
+
+    assert Span(5).end == 5 and Span(1, 3).end == 3
+
+
+def test_the_instance_stays_frozen():
     work = Work(title="T")
     with pytest.raises(dataclasses.FrozenInstanceError):
         work.title = "U"  # type: ignore[misc]
