@@ -10,23 +10,41 @@ what the language allows:
 2. ``group``: walk the lines once, gathering each record's tags and lines;
 3. ``match``: one regular expression per distinct cited reference, its groups
    kept as a tuple (no authors, no DOI checks, no objects);
-4. ``network``: a ``networkx.DiGraph`` with a node per distinct reference
-   string and record, and an edge per citation, no attributes.
+4. ``model``: ``match``, its groups made into citegraph's data model, which
+   every reader hands on: one ``Work`` per distinct reference (its first
+   author an ``Author`` with no parsing of the name) and one ``Record`` per
+   record, its ``UT`` as the work's only field;
+5. ``network``: a ``networkx.DiGraph`` with a node per distinct reference
+   string and record, and an edge per citation, no attributes (from ``match``,
+   without ``model``).
 
-Each step includes the ones before it; the median of ``--runs`` CPU times is
+Each step includes the ones before it (``network`` skips ``model``); the median of ``--runs`` CPU times is
 printed, with the cyclic garbage collector off, as citegraph runs.
+
+When ``METAKNOWLEDGE_PYTHON`` names an interpreter that has metaknowledge (see
+``bench/formats_text.py``), the same file is also timed there, by CPU time, in
+a subprocess: its reader (``RecordCollection`` and every record's citations,
+as ``formats_text.py`` times it) and its file-to-network
+(``RecordCollection(path).networkCitation()``, as ``bench/resolve.py`` times
+it).  Each floor step is then printed with the ratio to metaknowledge that a
+program doing only that step would reach: the ceiling of what any pure-Python
+reader or network builder can show against those targets (5x and 3x).
 
 Usage::
 
     PYTHONPATH=. python bench/floor_wos.py [PATH] [--runs 9]
+    METAKNOWLEDGE_PYTHON=/tmp/mk-venv/bin/python PYTHONPATH=. python bench/floor_wos.py
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,6 +93,29 @@ def match(path: Path) -> list[tuple[dict, list[tuple | None]]]:
     return out
 
 
+def model(path: Path):
+    from citegraph.model import Author, Record, Source, Work
+
+    works: dict[str, Work] = {}
+    records = []
+    for number, record in enumerate(group(path), 1):
+        references = []
+        for text in record.get("CR", ()):
+            work = works.get(text)
+            if work is None:  # the same regular expression as match, once per distinct reference
+                m = _CR.match(text)
+                if m is None:
+                    work = works[text] = Work(raw=text)
+                else:
+                    author, year, source, volume, page, doi = m.groups()
+                    work = works[text] = Work(raw=text, authors=(Author(author, author, None),) if author else (),
+                                              year=int(year), journal=source, volume=volume, pages=page, doi=doi)
+            references.append(work)
+        records.append(Record(Work(raw=(record.get("UT") or [None])[0]), Source(str(path), "wos", number),
+                              tuple(references)))
+    return records
+
+
 def network(path: Path):
     import networkx as nx
     graph = nx.DiGraph()
@@ -83,6 +124,39 @@ def network(path: Path):
         graph.add_node(citing)
         graph.add_edges_from((citing, text) for text in cited)
     return graph
+
+
+# Run by the metaknowledge interpreter: argv = path, runs; CPU times, as the floor is timed.
+_METAKNOWLEDGE_SCRIPT = r"""
+import json, statistics, sys, time
+import metaknowledge
+path, runs = sys.argv[1], int(sys.argv[2])
+read, network = [], []
+for _ in range(runs):
+    start = time.process_time()
+    for record in metaknowledge.RecordCollection(path):
+        record.get("citations")
+    read.append(time.process_time() - start)
+    start = time.process_time()
+    metaknowledge.RecordCollection(path).networkCitation()
+    network.append(time.process_time() - start)
+print(json.dumps({"read": statistics.median(read), "network": statistics.median(network)}))
+"""
+
+
+def metaknowledge_times(python: str, path: Path, runs: int) -> dict | None:
+    """metaknowledge's median CPU seconds, ``{"read": ..., "network": ...}``; ``None`` when it fails."""
+    done = subprocess.run([python, "-c", _METAKNOWLEDGE_SCRIPT, str(path), str(runs)],
+                          capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        print(f"metaknowledge failed ({python}): {done.stderr.strip()[-500:]}", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+#: What each step is a floor of, and the target it is held against: (metaknowledge's time, target ratio).
+_TARGETS = {"split": ("read", 5), "group": ("read", 5), "match": ("read", 5), "model": ("read", 5),
+            "network": ("network", 3)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,16 +169,32 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     import networkx  # noqa: F401  (imported before timing, as the other benches do)
+
+    sys.path.insert(0, str(REPO))
+    import citegraph.model  # noqa: F401
+    other = os.environ.get("METAKNOWLEDGE_PYTHON")
+    theirs = metaknowledge_times(other, args.path, args.runs) if other else None
     gc.disable()
     print(f"{args.path.name}: pure-Python floor, median CPU of {args.runs} runs, each step"
           " including those before it")
-    for step in (split, group, match, network):
+    for step in (split, group, match, model, network):
         times = []
         for _ in range(args.runs):
             start = time.process_time()
             step(args.path)
             times.append(time.process_time() - start)
-        print(f"  {step.__name__:<8} {statistics.median(times) * 1000:8.1f} ms")
+        seconds = statistics.median(times)
+        line = f"  {step.__name__:<8} {seconds * 1000:8.1f} ms"
+        if theirs:
+            kind, target = _TARGETS[step.__name__]
+            line += (f"   metaknowledge's {kind} over this floor: {theirs[kind] / seconds:5.2f}x"
+                     f" (target {target}x)")
+        print(line)
+    if theirs:
+        print(f"metaknowledge, median CPU of {args.runs} runs: read with citations "
+              f"{theirs['read'] * 1000:.1f} ms, file to citation network {theirs['network'] * 1000:.1f} ms")
+    elif not other:
+        print("(set METAKNOWLEDGE_PYTHON to time metaknowledge beside the floor)")
     return 0
 
 
