@@ -17,6 +17,12 @@ citegraph is measured twice:
   string and identifiers, which is what pubmed_parser returns (it reads the
   citation string, it does not parse it): the like-for-like figure.
 
+A third row, ``floor (XML only)``, runs the readers' XML plumbing with a record
+reader that reads nothing: the bytes scanned, unread elements cut, lxml's parse,
+each record element handed over and released.  It is what any reader built on
+lxml pays before it reads a field, and its ratio to pubmed_parser is the
+ceiling of what such a reader can show.
+
 pubmed_parser is never a dependency of citegraph.  To compare, install it in a
 separate virtual environment and name that interpreter::
 
@@ -55,6 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from citegraph.formats import jats, open_input, pubmed_xml  # noqa: E402
+from citegraph.formats.pubmed_xml import iter_xml_records  # noqa: E402
 from citegraph.model import Record  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -142,6 +149,29 @@ def time_citegraph(module, paths: list[Path], runs: int, parse_references: bool)
     return times, records, references
 
 
+#: What each reader hands iter_xml_records: record tags, root names, elements cut, their guards.
+_PLUMBING = {
+    pubmed_xml: (pubmed_xml._RECORD_TAGS, pubmed_xml._ROOTS, pubmed_xml._UNREAD, ()),
+    jats: (("article",), jats._ROOTS, jats._UNREAD, jats._GUARDS),
+}
+
+
+def time_floor(module, paths: list[Path]) -> float:
+    """CPU time of the XML plumbing of ``module``'s reader over ``paths``, no field read (see the module doc)."""
+    record_tags, roots, unread, guards = _PLUMBING[module]
+    start = time.process_time()
+    for path in paths:
+        with open_input(str(path)) as stream:
+            for _ in iter_xml_records(stream, str(path), module.NAME, record_tags, _read_nothing, roots,
+                                      unread=unread, guards=guards):
+                pass
+    return time.process_time() - start
+
+
+def _read_nothing(element, source) -> None:
+    return None
+
+
 def time_pubmed_parser(python: str, kind: str, paths: list[Path], runs: int) -> dict | None:
     result = subprocess.run([python, "-c", _PUBMED_PARSER_SCRIPT, kind, str(runs), *map(str, paths)],
                             capture_output=True, text=True, timeout=3600)
@@ -224,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 variants.append(("citegraph no-ref-parse, .gz", same_as_other, False))
             times: dict[str, list[float]] = {name: [] for name, _, _ in variants}
             counts: dict[str, tuple[int, int]] = {}
+            floor: list[float] = []
             theirs: dict | None = None
             # runs interleaved, so that a busy machine slows every reader alike
             for _ in range(args.runs):
@@ -231,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                     seconds, records, references = time_citegraph(module, paths, 1, parse_refs)
                     times[name].extend(seconds)
                     counts[name] = (records, references)
+                floor.append(time_floor(module, plain))
                 if other:
                     run = time_pubmed_parser(other, kind, same_as_other, 1)
                     if run is None:
@@ -239,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                         theirs = theirs or {**run, "times": []}
                         theirs["times"].extend(run["times"])
             rows = [(name, *counts[name], statistics.median(times[name])) for name, _, _ in variants]
+            rows.append(("floor (XML only)", *counts["citegraph no-ref-parse"], statistics.median(floor)))
             if theirs:
                 rows.append((f"pubmed_parser {theirs['version']}", theirs["records"], theirs["references"],
                              statistics.median(theirs["times"])))
