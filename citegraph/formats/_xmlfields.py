@@ -18,8 +18,8 @@ _ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f
 def collapse_space(text: str) -> str:
     """``" ".join(text.split())``: every run of white space one space, none at the ends.
 
-    A word of letters alone (a name: "Orr", "HA") has no white space and is
-    given back as it is.  A long ASCII text (an abstract) whose only white
+    A word of letters or digits alone (a name, a year, a volume: "Orr", "HA",
+    "2005") has no white space and is given back as it is.  A long ASCII text (an abstract) whose only white
     space is single spaces is only stripped: looking for the other white
     space characters costs a fraction of splitting a paragraph into words and
     joining them again.
@@ -29,7 +29,7 @@ def collapse_space(text: str) -> str:
     >>> collapse_space(" a  b\\n c "), collapse_space("x" * 60 + "  y") == "x" * 60 + " y"
     ('a b c', True)
     """
-    if text.isalpha():
+    if text.isalnum():  # no white space character is a letter or a digit
         return text
     if len(text) > 100 and text.isascii() and "  " not in text:
         for space in _ASCII_SPACES:

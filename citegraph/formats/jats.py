@@ -487,9 +487,12 @@ def _name(element, given_first: bool) -> Author | None:
             given = part.text if not len(part) else inner_text(part)
         elif tag == "suffix":
             suffix = part.text if not len(part) else inner_text(part)
-    if not family or not (family := collapse_space(family)):
+    # a surname or initials of one word ("Orr", "HA") is taken as it is, without a call
+    if not family or not (family.isalpha() or (family := collapse_space(family))):
         return None
-    given = collapse_space(given) or None if given else None
+    if given and not given.isalpha():
+        given = collapse_space(given) or None
+    given = given or None
     if suffix and (suffix := collapse_space(suffix)):
         parts = (given, family, suffix) if given_first and element.get("name-style") != "eastern" \
             else (family, given, suffix)
