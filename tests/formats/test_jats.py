@@ -316,11 +316,17 @@ def test_names_with_a_suffix_an_empty_given_name_or_eastern_order():
     </contrib-group></article-meta></front><back><ref-list><ref><element-citation><person-group>
     <name><surname>Orr</surname><given-names>H  A</given-names><suffix>III</suffix></name>
     <name><surname>Smith</surname><given-names></given-names><suffix>Jr</suffix></name>
-    <name><given-names>No surname</given-names></name></person-group><source>J</source></element-citation>
-    </ref></ref-list></back></article>"""
+    <name><given-names>No surname</given-names></name>
+    <name><surname>van der\n  Berg</surname><given-names>\tJ </given-names></name>
+    <name><surname>  </surname><given-names>A</given-names></name>
+    <name><surname>Lee</surname><given-names>  </given-names></name></person-group><source>J</source>
+    </element-citation></ref></ref-list></back></article>"""
     record = next(jats.parse(xml))
     assert record.work.authors == (Author("Wang Li", "Wang", "Li"), Author("Ed Jr", "Ed", None))
-    assert record.references[0].authors == (Author("Orr H A III", "Orr", "H A"), Author("Smith Jr", "Smith", None))
+    # white space collapsed inside a name, a blank surname no author, a blank given name none
+    assert record.references[0].authors == (Author("Orr H A III", "Orr", "H A"), Author("Smith Jr", "Smith", None),
+                                            Author("van der Berg J", "van der Berg", "J"),
+                                            Author("Lee", "Lee", None))
 
 
 # -- what every reader must take: empty input, CRLF, a BOM ------------------------
