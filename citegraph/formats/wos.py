@@ -270,12 +270,13 @@ def _cited_reference_fields(text: str, read_author) -> dict:
     raw = text.strip()
     body = raw if "  " not in raw and "\t" not in raw else " ".join(raw.split())
     m = _COMMON.fullmatch(body)
+    if m is None:
+        return _general_fields(raw, body, read_author)
+    author, year, source, volume, page, article, doi = m.groups()
     # the pattern's guesses that the slots would not make: "1999, 2000, X" (no author),
     # a source that reads as a volume or a page
-    if m and not (m.group(1) and _YEAR_TOKEN.fullmatch(m.group(1))) and not (
-            m.group(3)[0] in "VPpAU" and (_TAIL_SLOTS[0][1].fullmatch(m.group(3))
-                                          or _TAIL_SLOTS[1][1].fullmatch(m.group(3)))):
-        author, year, source, volume, page, article, doi = m.groups()
+    if not (author and len(author) == 4 and _YEAR_TOKEN.fullmatch(author)) and not (
+            source[0] in "VPpAU" and (_TAIL_SLOTS[0][1].fullmatch(source) or _TAIL_SLOTS[1][1].fullmatch(source))):
         fields: dict = {"raw": raw, "year": int(year), "journal": source}
         if author:
             found = read_author(author)
