@@ -11,8 +11,10 @@ environments, never in citegraph's::
         PYTHONPATH=. python bench/formats.py
 
 The targets: PubMed XML and JATS at least 3x pubmed_parser, Web of Science at
-least 5x metaknowledge.  ``bench/floor_wos.py`` shows how close pure Python can
-come on the Web of Science file.
+least 5x metaknowledge.  Each XML table has a ``floor (XML only)`` row, the
+ceiling of any reader built on lxml; ``bench/floor_wos.py``, given
+``METAKNOWLEDGE_PYTHON``, prints the same ceiling for a pure-Python reader of
+the Web of Science file.
 """
 
 from __future__ import annotations
