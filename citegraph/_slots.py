@@ -18,12 +18,13 @@ every field annotated ``str | None``: one test as each slot is written, where a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import MISSING, fields
 
 __all__ = ["quick_init"]
 
 
-def quick_init(cls: type | None = None, *, none_if_blank: bool = False):
+def quick_init(cls: type | None = None, *, none_if_blank: bool = False) -> type | Callable[[type], type]:
     """Replace the ``__init__`` of a frozen, slotted dataclass by one that fills the slots directly.
 
     ``__post_init__`` is still called when the class has one.  A class without

@@ -19,10 +19,10 @@ def collapse_space(text: str) -> str:
     """``" ".join(text.split())``: every run of white space one space, none at the ends.
 
     A word of letters or digits alone (a name, a year, a volume: "Orr", "HA",
-    "2005") has no white space and is given back as it is.  A long ASCII text (an abstract) whose only white
-    space is single spaces is only stripped: looking for the other white
-    space characters costs a fraction of splitting a paragraph into words and
-    joining them again.
+    "2005") has no white space and is given back as it is.  A long ASCII text
+    (an abstract) whose only white space is single spaces is only stripped:
+    looking for the other white space characters costs a fraction of
+    splitting a paragraph into words and joining them again.
 
     Examples
     --------
