@@ -10,6 +10,7 @@ counts as a failure and what "untouched" means for each format;
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -117,4 +118,29 @@ def test_the_oracle_sees_a_lost_record():
     items, _, _ = fuzzing.run_reader(fx.module, fx.data[:start], fx.name)
     outcome = fuzzing.Outcome()
     fuzzing._check_untouched(fx, fake, items, None, outcome)
+    assert [kind for kind, _ in outcome.problems] == ["lost"]
+
+
+def test_the_oracle_takes_valid_json_as_it_stands(tmp_path):
+    """A splice that leaves valid JSON can close the list of works before an untouched work: that
+    work is no longer one of the list, and the reader is right not to read it.  The oracle counts the
+    works of the list the mutated document holds instead, and still sees one lost there."""
+    works = [{"DOI": f"10.1000/w{i}", "title": [f"Work number {i}"], "type": "journal-article"} for i in range(3)]
+    text = json.dumps({"message-type": "work-list", "message": {"items": works}})
+    path = tmp_path / "works.json"
+    path.write_text(text, encoding="utf-8")
+    fx = fuzzing.load_fixture(path)
+    assert fx is not None and fx.spans is not None and len(fx.spans) == 3
+    comma = text.index(', {"DOI": "10.1000/w2"')
+    # the comma between the second and third work becomes the end of the list and a new key
+    moved = fuzzing.Mutation("splice", comma, comma + 1, b'], "moved": [')
+    data = moved.apply(fx)
+    assert json.loads(data)["message"]["moved"][0]["DOI"] == "10.1000/w2"
+    items, error, _ = fuzzing.run_reader(fx.module, data, fx.name)
+    assert error is None and sum(isinstance(i, fuzzing.Record) for i in items) == 2
+    outcome = fuzzing.Outcome()
+    fuzzing._check_untouched(fx, moved, items, None, outcome)
+    assert outcome.problems == []
+    outcome = fuzzing.Outcome()  # a reader that loses a work of the list is still caught
+    fuzzing._check_untouched(fx, moved, items[1:], None, outcome)  # the first work, untouched and listed
     assert [kind for kind, _ in outcome.problems] == ["lost"]
