@@ -312,7 +312,13 @@ class _BrokenJSON:
             value, end = self._value_at(pos)
         except _BAD_JSON as exc:
             at = _error_position(exc)
-            self._resume(self._after_damage(pos, at), depth)
+            after = self._after_damage(pos, at)
+            if self._resume(after, depth) is None and after > pos + 1:
+                # no work after the string the break followed: the damage was no quote but a lost
+                # bracket, and the json module read the works after it as values of this one.  (An
+                # object of this work, before the damage, may then stand as deep as a work, and be
+                # read as one: better than every work after it lost.)
+                self._resume(pos + 1, depth)
             yield self._break(pos, at, _why(exc), work=True)
             return self._resumed()
         return (yield from self._work(pos, value, end, depth))

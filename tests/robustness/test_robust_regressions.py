@@ -57,6 +57,24 @@ def test_json_works_after_a_stray_closing_bracket_are_reported_not_dropped_silen
     assert any(isinstance(i, Skipped) for i in items), "the work after the break is lost without a word"
 
 
+def test_json_works_read_as_values_of_a_work_that_lost_its_closing_brackets_are_read():
+    """bench/fuzz.py seed 7, case 15686: six bytes deleted at the end of a work's "published" date
+    ("[[1989,3,14]]}}," lost "14]]}}").  The json module then reads every work after it as a value
+    in that date's array, and breaks at the ':' after "items-per-page", past the list: reading
+    looked for the next work from that string on, found none, and every work in between was lost
+    ("the file is read up to here, not further")."""
+    works = [f'{{"DOI": "10.1/{c}", "title": ["{c.upper()}"], "published": {{"date-parts": [[1989, 3, 14]]}}}}'
+             for c in "abcdef"]
+    text = '{"message-type": "work-list", "message": {"items": [' + ", ".join(works) + '], "items-per-page": 6}}'
+    damaged = text.replace('"title": ["B"], "published": {"date-parts": [[1989, 3, 14]]}}, ',
+                           '"title": ["B"], "published": {"date-parts": [[1989, 3, ')
+    assert damaged != text
+    items = list(crossref.parse(damaged, "x.json"))
+    assert [r.work.title for r in records(items)] == ["A", "C", "D", "E", "F"]
+    [skipped] = [i for i in items if isinstance(i, Skipped)]
+    assert skipped.source.index == 2 and "reading resumes" in skipped.reason
+
+
 def test_json_a_lone_surrogate_escape_never_reaches_a_record():
     """JSON allows "\\ud800"; no file can hold it: the exporters failed on it with a traceback."""
     text = ('{"message-type": "work", "message": {"DOI": "10.1/x", "title": ["A \\ud800 b \\ud83d\\ude00"],'
