@@ -167,7 +167,7 @@ def model_network(path: Path):
     import networkx as nx
     graph = nx.DiGraph()
     for record in model(path):  # keyed by text: a Work's own hash reads all 22 fields, every time
-        citing = record.work.raw
+        citing = record.work.raw or f"record {record.source.index}"  # a record with no UT
         graph.add_node(citing)
         graph.add_edges_from((citing, work.raw) for work in record.references)
     return graph
