@@ -317,8 +317,9 @@ class _BrokenJSON:
                 # no work after the string the break followed: the damage was no quote but a lost
                 # bracket, and the json module read the works after it as values of this one.  (An
                 # object of this work, before the damage, may then stand as deep as a work, and be
-                # read as one: better than every work after it lost.)
-                self._resume(pos + 1, depth)
+                # read as one: better than every work after it lost.)  What lies from `after` on
+                # was looked at already
+                self._resume(pos + 1, depth, before=after)
             yield self._break(pos, at, _why(exc), work=True)
             return self._resumed()
         return (yield from self._work(pos, value, end, depth))
