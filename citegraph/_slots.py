@@ -56,7 +56,7 @@ def quick_init(cls: type | None = None, *, none_if_blank: bool = False) -> type 
 
 
 #: How a dataclass field of optional text is annotated, as a string (postponed annotations) or a type.
-_OPTIONAL_TEXT = ("str | None", "Optional[str]", str | None)
+_OPTIONAL_TEXT = ("str | None", str | None)
 
 
 def _quick_init(cls: type, none_if_blank: bool) -> type:
