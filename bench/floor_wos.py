@@ -10,7 +10,7 @@ what the language allows:
 2. ``group``: walk the lines once, gathering each record's tags and lines;
 3. ``match``: one regular expression per distinct cited reference, its groups
    kept as a tuple (no authors, no DOI checks, no objects);
-4. ``model``: ``match``, its groups made into citegraph's data model, which
+4. ``model``: ``match``, then its groups made into citegraph's data model, which
    every reader hands on: one ``Work`` per distinct reference (its first
    author an ``Author`` with no parsing of the name) and one ``Record`` per
    record, its ``UT`` as the work's only field;
@@ -82,51 +82,55 @@ def group(path: Path) -> list[dict[str, list[str]]]:
     return records
 
 
-def match(path: Path) -> list[tuple[dict, list[tuple | None]]]:
+def match(path: Path) -> tuple[list[tuple[dict, list[str]]], dict[str, tuple | None]]:
+    """Each record with its cited references, and the groups of each distinct reference (``None``: no match)."""
     seen: dict[str, tuple | None] = {}
     out = []
     for record in group(path):
-        cited = []
-        for text in record.get("CR", ()):
-            fields = seen.get(text)
-            if fields is None and text not in seen:
+        cited = record.get("CR", [])
+        for text in cited:
+            if text not in seen:
                 m = _CR.match(text)
-                fields = seen[text] = m.groups() if m else None
-            cited.append(fields)
-        out.append((record, record.get("CR", [])))
-    return out
+                seen[text] = m.groups() if m else None
+        out.append((record, cited))
+    return out, seen
 
 
 def model(path: Path):
     from citegraph.model import Author, Record, Source, Work
 
-    works: dict[str, Work] = {}
-    records = []
-    for number, record in enumerate(group(path), 1):
-        references = []
-        for text in record.get("CR", ()):
-            work = works.get(text)
-            if work is None:  # the same regular expression as match, once per distinct reference
-                m = _CR.match(text)
-                if m is None:
-                    work = works[text] = Work(raw=text)
-                else:
-                    author, year, source, volume, page, doi = m.groups()
-                    work = works[text] = Work(raw=text, authors=(Author(author, author, None),) if author else (),
-                                              year=int(year), journal=source, volume=volume, pages=page, doi=doi)
-            references.append(work)
-        records.append(Record(Work(raw=(record.get("UT") or [None])[0]), Source(str(path), "wos", number),
-                              tuple(references)))
-    return records
+    records, seen = match(path)
+    works = {text: _work(text, groups, Work, Author) for text, groups in seen.items()}
+    return [Record(Work(raw=(record.get("UT") or [None])[0]), Source(str(path), "wos", number),
+                   tuple(works[text] for text in cited))
+            for number, (record, cited) in enumerate(records, 1)]
+
+
+def _work(text: str, groups: tuple | None, work_type, author_type):
+    if groups is None:
+        return work_type(raw=text)
+    author, year, source, volume, page, doi = groups
+    return work_type(raw=text, authors=(author_type(author, author, None),) if author else (), year=int(year),
+                     journal=source, volume=volume, pages=page, doi=doi)
 
 
 def network(path: Path):
     import networkx as nx
     graph = nx.DiGraph()
-    for record, cited in match(path):
+    for record, cited in match(path)[0]:
         citing = (record.get("UT") or ["?"])[0]
         graph.add_node(citing)
         graph.add_edges_from((citing, text) for text in cited)
+    return graph
+
+
+def model_network(path: Path):
+    import networkx as nx
+    graph = nx.DiGraph()
+    for record in model(path):  # keyed by text: a Work's own hash reads all 22 fields, every time
+        citing = record.work.raw or f"record {record.source.index}"  # a record with no UT
+        graph.add_node(citing)
+        graph.add_edges_from((citing, work.raw) for work in record.references)
     return graph
 
 
@@ -161,16 +165,6 @@ def metaknowledge_times(python: str, path: Path, runs: int) -> dict | None:
 #: What each step is a floor of, and the target it is held against: (metaknowledge's time, target ratio).
 _TARGETS = {"split": ("read", 5), "group": ("read", 5), "match": ("read", 5), "model": ("read", 5),
             "network": ("network", 3), "model_network": ("network", 3)}
-
-
-def model_network(path: Path):
-    import networkx as nx
-    graph = nx.DiGraph()
-    for record in model(path):  # keyed by text: a Work's own hash reads all 22 fields, every time
-        citing = record.work.raw or f"record {record.source.index}"  # a record with no UT
-        graph.add_node(citing)
-        graph.add_edges_from((citing, work.raw) for work in record.references)
-    return graph
 
 
 def main(argv: list[str] | None = None) -> int:
